@@ -1,0 +1,250 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { IdGenerator } from '../common/ids';
+import { DatabaseService } from '../database/database.service';
+import { Principal } from '../iam/principal';
+import { MultipartUploadEntity } from '../multipart/entities/multipart-upload.entity';
+import { UploadPartEntity } from '../multipart/entities/upload-part.entity';
+import { ObjectEntity } from '../objects/entities/object.entity';
+import type { DefaultRetention } from '../objects/object-lock';
+import { BlobStore } from '../storage/blob-store.service';
+import { bucketNotFound } from './bucket.errors';
+import { TenantsService } from '../tenants/tenants.service';
+import type { AclGrant } from '../iam/acl/acl';
+import { IsNull } from 'typeorm';
+import { bucketNameProblem } from './bucket-name';
+import { BucketConfigEntity } from './entities/bucket-config.entity';
+import { BucketEntity } from './entities/bucket.entity';
+import { NotificationBus } from '../notifications/notification-bus';
+import { NOTIFICATION } from '../notifications/notification.types';
+
+export type VersioningStatus = 'Enabled' | 'Suspended';
+
+/** A bucket's object lock configuration (object lock enabled, with an optional default retention). */
+export interface ObjectLockConfiguration {
+  enabled: true;
+  defaultRetention: DefaultRetention | null;
+}
+
+export interface BucketInfo {
+  id: string;
+  name: string;
+  ownerId: string;
+  /** The owning tenant; null for buckets of global users. */
+  tenantId: string | null;
+  region: string;
+  createdAt: Date;
+  objectLockEnabled: boolean;
+  versioning: 'Enabled' | 'Suspended' | null;
+}
+
+const toInfo = (b: BucketEntity): BucketInfo => ({
+  id: b.id,
+  name: b.name,
+  ownerId: b.ownerId,
+  tenantId: b.tenantId,
+  region: b.region,
+  createdAt: new Date(b.createdAt),
+  objectLockEnabled: b.objectLockEnabled,
+  versioning: b.versioning,
+});
+
+@Injectable()
+export class BucketsService {
+  /** Bucket rows change rarely and are read on every request: a short cache by name. */
+  private readonly cache = new Map<string, { value: BucketEntity | null; expires: number }>();
+  private static readonly CACHE_TTL_MS = 2_000;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DatabaseService,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly tenants: TenantsService,
+    @Optional() private readonly notifications?: NotificationBus,
+  ) {}
+
+  async create(
+    principal: Principal,
+    name: string,
+    opts: { region?: string; objectLock?: boolean; acl?: AclGrant[] | null } = {},
+  ): Promise<BucketInfo> {
+    const problem = bucketNameProblem(name);
+    if (problem) throw new DomainError('InvalidBucketName', problem, { bucket: name });
+    const region = opts.region ?? this.config.region;
+    const created = await this.db.tx(async (m) => {
+      const existing = await m.findOneBy(BucketEntity, { name });
+      if (existing) {
+        throw new DomainError(existing.ownerId === principal.userId ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, {
+          bucket: name,
+        });
+      }
+      const bucket = m.create(BucketEntity, {
+        id: this.ids.uuid(),
+        name,
+        ownerId: principal.userId,
+        tenantId: principal.tenantId,
+        acl: opts.acl ?? null,
+        policy: null,
+        region,
+        createdAt: this.clock.now().getTime(),
+        objectLockEnabled: opts.objectLock ?? false,
+        versioning: opts.objectLock ? 'Enabled' : null,
+      });
+      await this.tenants.checkBucketQuota(m, principal.tenantId);
+      await m.insert(BucketEntity, bucket);
+      return bucket;
+    });
+    this.cache.delete(name);
+    this.notifications?.publish({
+      type: NOTIFICATION.bucketCreated,
+      tenantId: created.tenantId,
+      audience: 'all',
+      data: { bucket: name, tenant_id: created.tenantId, owner_id: created.ownerId, by: principal.username },
+    });
+    return toInfo(created);
+  }
+
+  /** Buckets the principal may see, by name. */
+  async list(principal: Principal): Promise<BucketInfo[]> {
+    // Tenant scoping again here (defence in depth): a tenant's users see only its buckets.
+    const where = principal.role === 'admin' ? {} : { tenantId: principal.tenantId ?? IsNull() };
+    const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' } });
+    return rows.map(toInfo);
+  }
+
+  /** The bucket, or BucketNotFound. */
+  async get(name: string): Promise<BucketInfo> {
+    return toInfo(await this.entity(name));
+  }
+
+  /** Internal: the cached row. */
+  async entity(name: string): Promise<BucketEntity> {
+    const now = Date.now();
+    const hit = this.cache.get(name);
+    let row: BucketEntity | null;
+    if (hit && hit.expires > now) {
+      row = hit.value;
+    } else {
+      row = await this.db.repo(BucketEntity).findOneBy({ name });
+      this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
+    }
+    if (!row) throw bucketNotFound(name);
+    return row;
+  }
+
+  /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
+  async delete(name: string): Promise<void> {
+    const released: string[] = [];
+    const tenantId = await this.db.tx(async (m) => {
+      const bucket = await m.findOneBy(BucketEntity, { name });
+      if (!bucket) throw bucketNotFound(name);
+      const one = await m.findOne(ObjectEntity, { select: { id: true }, where: { bucketId: bucket.id } });
+      if (one) throw new DomainError('BucketNotEmpty', undefined, { bucket: name });
+      const uploads = await m.find(MultipartUploadEntity, { select: { uploadId: true }, where: { bucketId: bucket.id } });
+      for (const u of uploads) {
+        const parts = await m.find(UploadPartEntity, { where: { uploadId: u.uploadId } });
+        released.push(...parts.map((p) => p.blobId));
+        await m.delete(UploadPartEntity, { uploadId: u.uploadId });
+      }
+      await this.blobs.unregister(m, released);
+      await m.delete(MultipartUploadEntity, { bucketId: bucket.id });
+      await m.delete(BucketConfigEntity, { bucketId: bucket.id });
+      await m.delete(BucketEntity, { id: bucket.id });
+      return bucket.tenantId;
+    });
+    this.cache.delete(name);
+    this.notifications?.publish({
+      type: NOTIFICATION.bucketDeleted,
+      tenantId,
+      audience: 'all',
+      data: { bucket: name, tenant_id: tenantId },
+    });
+    await this.blobs.release(released);
+  }
+
+  /** The bucket policy JSON, or BucketPolicyNotFound. */
+  async getPolicy(name: string): Promise<string> {
+    const b = await this.entity(name);
+    if (!b.policy) throw new DomainError('BucketPolicyNotFound', undefined, { bucket: name });
+    return b.policy;
+  }
+
+  /** Stores a policy the caller has already validated (iam/policy parsePolicy). */
+  async setPolicy(name: string, policy: string | null): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      await m.update(BucketEntity, { id: b.id }, { policy });
+    });
+    this.cache.delete(name);
+  }
+
+  async getAcl(name: string): Promise<{ ownerId: string; grants: AclGrant[] | null }> {
+    const b = await this.entity(name);
+    return { ownerId: b.ownerId, grants: b.acl };
+  }
+
+  async setAcl(name: string, grants: AclGrant[]): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      await m.update(BucketEntity, { id: b.id }, { acl: grants });
+    });
+    this.cache.delete(name);
+  }
+
+  /** The versioning state: null = never enabled. */
+  async getVersioning(name: string): Promise<VersioningStatus | null> {
+    return (await this.entity(name)).versioning;
+  }
+
+  /**
+   * Enables or suspends versioning; a bucket never returns to unversioned. A bucket with object
+   * lock must stay Enabled (S3: InvalidBucketState).
+   */
+  async setVersioning(name: string, status: VersioningStatus): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      if (b.objectLockEnabled && status !== 'Enabled') {
+        throw new DomainError(
+          'InvalidBucketState',
+          'An Object Lock configuration is present on this bucket, so the versioning state cannot be changed.',
+          { bucket: name },
+        );
+      }
+      await m.update(BucketEntity, { id: b.id }, { versioning: status });
+    });
+    this.cache.delete(name);
+  }
+
+  /** The bucket's object lock: ObjectLockConfigurationNotFound when it was never enabled. */
+  async getObjectLockConfiguration(name: string): Promise<ObjectLockConfiguration> {
+    const b = await this.entity(name);
+    if (!b.objectLockEnabled) throw new DomainError('ObjectLockConfigurationNotFound', undefined, { bucket: name });
+    return { enabled: true, defaultRetention: b.objectLockRule };
+  }
+
+  /**
+   * Sets the default retention (null = none). On a bucket created without object lock this enables
+   * object lock for good, which S3 allows once versioning is Enabled (else InvalidBucketState).
+   */
+  async setObjectLockConfiguration(name: string, defaultRetention: DefaultRetention | null): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      if (!b.objectLockEnabled && b.versioning !== 'Enabled') {
+        throw new DomainError('InvalidBucketState', "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration", {
+          bucket: name,
+        });
+      }
+      await m.update(BucketEntity, { id: b.id }, { objectLockEnabled: true, objectLockRule: defaultRetention });
+    });
+    this.cache.delete(name);
+  }
+}

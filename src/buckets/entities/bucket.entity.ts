@@ -1,0 +1,45 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { bigintNumber, jsonText } from '../../database/column-transformers';
+import type { AclGrant } from '../../iam/acl/acl';
+import type { DefaultRetention } from '../../objects/object-lock';
+
+@Entity('buckets')
+export class BucketEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ type: 'varchar', length: 63, unique: true })
+  name!: string;
+
+  @Column({ name: 'owner_id', type: 'varchar', length: 36 })
+  ownerId!: string;
+
+  @Column({ type: 'varchar', length: 64 })
+  region!: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
+  createdAt!: number;
+
+  @Column({ name: 'object_lock_enabled', type: 'boolean', default: false })
+  objectLockEnabled!: boolean;
+
+  /** The owning tenant; null for buckets of global users. */
+  @Column({ name: 'tenant_id', type: 'varchar', length: 36, nullable: true })
+  tenantId!: string | null;
+
+  /** Bucket policy JSON (validated on write), or null. */
+  @Column({ type: 'text', nullable: true })
+  policy!: string | null;
+
+  /** Access control list: grants as JSON (see iam/acl), null = private (owner only). */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  acl!: AclGrant[] | null;
+
+  /** Object lock default retention rule ({ mode, days | years }), null when none. */
+  @Column({ name: 'object_lock_rule', type: 'text', nullable: true, transformer: jsonText })
+  objectLockRule!: DefaultRetention | null;
+
+  /** null = never versioned; 'Enabled' | 'Suspended' once set. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  versioning!: 'Enabled' | 'Suspended' | null;
+}

@@ -1,0 +1,28 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { CommonModule } from '../app.module';
+import { SystemClock } from '../common/clock';
+import { RandomIdGenerator } from '../common/ids';
+import { DatabaseModule } from '../database/database.module';
+import { IamModule } from '../iam/iam.module';
+import { StorageModule } from '../storage/storage.module';
+import { TenantsModule } from '../tenants/tenants.module';
+
+/** What the admin CLI needs: the database and the IAM/tenant services, no servers, no background jobs. */
+@Module({})
+export class AdminModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AdminModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(new SystemClock(), new RandomIdGenerator()),
+        DatabaseModule,
+        StorageModule,
+        TenantsModule,
+        IamModule,
+      ],
+    };
+  }
+}

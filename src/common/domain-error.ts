@@ -1,0 +1,71 @@
+/** Every domain error code of the feature modules. Each transport maps all of them (the compiler checks). */
+export type DomainErrorCode =
+  | 'BucketNotFound'
+  | 'BucketAlreadyExists'
+  | 'BucketAlreadyOwnedByYou'
+  | 'BucketNotEmpty'
+  | 'InvalidBucketName'
+  | 'ObjectNotFound'
+  | 'InvalidObjectKey'
+  | 'ObjectTooLarge'
+  | 'PreconditionFailed'
+  | 'NotModified'
+  | 'InvalidRange'
+  | 'BadDigest'
+  | 'ChecksumMismatch'
+  | 'ContentSha256Mismatch'
+  | 'IncompleteBody'
+  | 'InvalidArgument'
+  | 'InvalidRequest'
+  | 'InvalidPartNumber'
+  | 'KeyTooLong'
+  | 'UploadNotFound'
+  | 'InvalidPart'
+  | 'InvalidPartOrder'
+  | 'EntityTooSmall'
+  | 'AccessKeyNotFound'
+  | 'TenantNotFound'
+  | 'TenantAlreadyExists'
+  | 'TenantNotEmpty'
+  | 'QuotaExceeded'
+  | 'UserNotFound'
+  | 'UserAlreadyExists'
+  | 'AccessKeyAlreadyExists'
+  | 'PolicyNotFound'
+  | 'MalformedPolicy'
+  | 'BucketPolicyNotFound'
+  | 'MalformedAcl'
+  | 'InvalidInput'
+  | 'VersionNotFound'
+  | 'MethodNotAllowed'
+  | 'InvalidBucketState'
+  | 'ObjectLockConfigurationNotFound'
+  | 'NoSuchObjectLockConfiguration'
+  | 'ProtectedByObjectLock'
+  | 'ObjectLocked'
+  | 'InvalidTag'
+  | 'CorsConfigurationNotFound'
+  | 'TagSetNotFound'
+  | 'LifecycleConfigurationNotFound'
+  | 'TooManyTags'
+  | 'MalformedConfiguration'
+  | 'AccessDenied'
+  | 'IdentityProviderNotFound'
+  | 'IdentityProviderAlreadyExists'
+  | 'GroupMappingNotFound'
+  | 'GroupMappingAlreadyExists'
+  /** An identity provider (LDAP server, OIDC issuer) could not be reached or answered with an error. */
+  | 'IdentityProviderError';
+
+/** A rule of the domain was broken. Thrown by services; each transport translates it once. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message?: string,
+    /** Extra facts a transport may show (e.g. the actual object size for InvalidRange). */
+    readonly details: Record<string, string | number> = {},
+  ) {
+    super(message ?? code);
+    this.name = 'DomainError';
+  }
+}

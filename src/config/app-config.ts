@@ -1,0 +1,60 @@
+/** The validated, typed configuration of the server. Built once by loadConfig(); nothing else reads process.env. */
+export interface AppConfig {
+  /** Address both servers bind to. */
+  readonly host: string;
+  readonly s3Port: number;
+  readonly consolePort: number;
+  readonly dataDir: string;
+  /** postgres://… or undefined for the embedded SQLite file in dataDir. */
+  readonly databaseUrl?: string;
+  /** 32-byte key that encrypts secrets at rest; undefined = generated once into dataDir (SQLite only). */
+  readonly masterKey?: Buffer;
+  readonly rootAccessKey?: string;
+  readonly rootSecretKey?: string;
+  readonly region: string;
+  /** Public URL of the S3 endpoint, printed at boot and used for presigned URLs. */
+  readonly publicUrl?: string;
+  /** Domains under which `bucket.<domain>` virtual-hosted-style requests are served. */
+  readonly domains: readonly string[];
+  /** fsync data and directories before a write is acknowledged. */
+  readonly fsync: boolean;
+  readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** Log format: `json` (one object per line) or `text`. */
+  readonly logFormat: 'json' | 'text';
+  /** Largest object accepted by a single PUT (S3: 5 GiB). */
+  readonly maxObjectSize: number;
+  /** Temp files and unreferenced blobs older than this are removed by the sweeper. */
+  readonly sweepGraceMs: number;
+  readonly sweepIntervalMs: number;
+  /** How often the lifecycle worker applies buckets' lifecycle rules; 0 = never on its own (runOnce() still works). */
+  readonly lifecycleIntervalMs: number;
+  /** Run the background jobs (sweeper, lifecycle…). False for tools such as the admin CLI that share the data with a running server. */
+  readonly backgroundJobs: boolean;
+  /** How long graceful shutdown waits for in-flight requests. */
+  readonly shutdownTimeoutMs: number;
+  /** Console JWT signing secret; undefined = derived from the master key (HKDF), so every node agrees. */
+  readonly jwtSecret?: string;
+  /** How often LDAP group memberships (and OIDC users' roles) are synced with the identity providers; 0 = never on its own. */
+  readonly idpSyncIntervalMs: number;
+  /** Public URL of the console (e.g. https://console.example.com): OIDC callbacks go to <it>/api/v1/auth/oauth/callback. Unset = the request's host. */
+  readonly consolePublicUrl?: string;
+  /** Lifetime of a console token, in seconds (renew with POST /api/v1/auth/refresh). */
+  readonly jwtTtlSeconds: number;
+  /** Shortest console password accepted. */
+  readonly passwordMinLength: number;
+  /** Failed console logins in a row that lock an account; 0 = never lock. */
+  readonly loginMaxFailures: number;
+  /** How long a locked account stays locked. */
+  readonly loginLockoutMs: number;
+  /** Login attempts allowed per client IP per window (429 beyond); 0 = no limit. */
+  readonly loginRateLimit: number;
+  readonly loginRateWindowMs: number;
+  /** Audit records older than this are purged; 0 = keep forever. */
+  readonly auditRetentionDays: number;
+  /** Largest JSON body the console API accepts. */
+  readonly consoleMaxBodyBytes: number;
+  /** How often the metrics sampler stores a snapshot (GET /api/v1/metrics/history); 0 = never on its own. The `metrics_sample_interval` setting overrides it. */
+  readonly metricsSampleIntervalMs: number;
+  /** Metric snapshots older than this are purged. The `metrics_retention_days` setting overrides it. */
+  readonly metricsRetentionDays: number;
+}

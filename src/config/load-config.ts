@@ -1,0 +1,147 @@
+import { AppConfig } from './app-config';
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+const GIB = 1024 ** 3;
+
+/**
+ * Reads and validates the configuration. Throws one ConfigError listing every bad variable.
+ * `overrides` lets tests build a config without touching process.env.
+ */
+export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppConfig {
+  const problems: string[] = [];
+  const str = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+  const port = (name: string, dflt: number): number => {
+    const v = str(name);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 0 || n > 65535) {
+      problems.push(`${name} must be a port number 0-65535, got "${v}"`);
+      return dflt;
+    }
+    return n;
+  };
+  const int = (name: string, dflt: number, min = 0): number => {
+    const v = str(name);
+    if (v === undefined) return dflt;
+    if (!/^\d+$/.test(v) || Number(v) < min) {
+      problems.push(`${name} must be an integer >= ${min}, got "${v}"`);
+      return dflt;
+    }
+    return Number(v);
+  };
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = str(name)?.toLowerCase();
+    if (v === undefined) return dflt;
+    if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+    if (['0', 'false', 'no', 'off'].includes(v)) return false;
+    problems.push(`${name} must be true or false, got "${v}"`);
+    return dflt;
+  };
+
+  const databaseUrl = str('DATABASE_URL');
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)');
+  }
+
+  let masterKey: Buffer | undefined;
+  const mk = str('MASTER_KEY');
+  if (mk !== undefined) {
+    masterKey = /^[0-9a-fA-F]{64}$/.test(mk) ? Buffer.from(mk, 'hex') : Buffer.from(mk, 'base64');
+    if (masterKey.length !== 32) {
+      problems.push('MASTER_KEY must be 32 bytes, as 64 hex characters or base64 (openssl rand -hex 32)');
+    }
+  } else if (databaseUrl !== undefined) {
+    problems.push('MASTER_KEY is required with DATABASE_URL (PostgreSQL): generate one with `openssl rand -hex 32`');
+  }
+
+  const rootAccessKey = str('ROOT_ACCESS_KEY');
+  const rootSecretKey = str('ROOT_SECRET_KEY');
+  if ((rootAccessKey === undefined) !== (rootSecretKey === undefined)) {
+    problems.push('ROOT_ACCESS_KEY and ROOT_SECRET_KEY must be set together');
+  }
+  if (rootAccessKey !== undefined && !/^[A-Za-z0-9._-]{3,128}$/.test(rootAccessKey)) {
+    problems.push('ROOT_ACCESS_KEY must be 3-128 characters of A-Z a-z 0-9 . _ -');
+  }
+  if (rootSecretKey !== undefined && rootSecretKey.length < 8) {
+    problems.push('ROOT_SECRET_KEY must be at least 8 characters');
+  }
+
+  const region = str('REGION') ?? 'us-east-1';
+  if (!/^[a-z0-9-]{1,64}$/.test(region)) problems.push(`REGION must look like us-east-1, got "${region}"`);
+
+  const publicUrl = str('S3_PUBLIC_URL');
+  if (publicUrl !== undefined && !/^https?:\/\/[^/]+/.test(publicUrl)) {
+    problems.push(`S3_PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  }
+  const domains = (str('S3_DOMAIN') ?? '')
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
+  for (const d of domains) {
+    if (!/^[a-z0-9.-]+(:\d+)?$/.test(d)) problems.push(`S3_DOMAIN entry "${d}" is not a host name`);
+  }
+
+  const consolePublicUrl = str('CONSOLE_PUBLIC_URL');
+  if (consolePublicUrl !== undefined && !/^https?:\/\/[^/]+/.test(consolePublicUrl)) {
+    problems.push(`CONSOLE_PUBLIC_URL must be an http(s) URL, got "${consolePublicUrl}"`);
+  }
+
+  const jwtSecret = str('JWT_SECRET');
+  if (jwtSecret !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters (openssl rand -hex 32)');
+
+  const logLevel = (str('LOG_LEVEL') ?? 'log') as AppConfig['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = (str('LOG_FORMAT') ?? 'text') as AppConfig['logFormat'];
+  if (logFormat !== 'json' && logFormat !== 'text') problems.push('LOG_FORMAT must be json or text');
+
+  const config: AppConfig = {
+    host: str('HOST') ?? '0.0.0.0',
+    s3Port: port('S3_PORT', 9000),
+    consolePort: port('CONSOLE_PORT', 9001),
+    dataDir: str('DATA_DIR') ?? './data',
+    databaseUrl,
+    masterKey,
+    rootAccessKey,
+    rootSecretKey,
+    region,
+    publicUrl: publicUrl?.replace(/\/+$/, ''),
+    domains,
+    fsync: bool('FSYNC', true),
+    logLevel,
+    logFormat,
+    maxObjectSize: int('MAX_OBJECT_SIZE', 5 * GIB, 1),
+    sweepGraceMs: int('SWEEP_GRACE_SECONDS', 3600) * 1000,
+    sweepIntervalMs: int('SWEEP_INTERVAL_SECONDS', 600, 1) * 1000,
+    lifecycleIntervalMs: int('LIFECYCLE_INTERVAL_SECONDS', 3600) * 1000,
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_SECONDS', 30) * 1000,
+    backgroundJobs: true,
+    jwtSecret,
+    idpSyncIntervalMs: int('IDP_SYNC_INTERVAL_SECONDS', 3600) * 1000,
+    consolePublicUrl: consolePublicUrl?.replace(/\/+$/, ''),
+    jwtTtlSeconds: int('JWT_TTL_SECONDS', 900, 1),
+    passwordMinLength: int('PASSWORD_MIN_LENGTH', 8, 1),
+    loginMaxFailures: int('LOGIN_MAX_FAILURES', 5),
+    loginLockoutMs: int('LOGIN_LOCKOUT_SECONDS', 900, 1) * 1000,
+    loginRateLimit: int('LOGIN_RATE_LIMIT', 20),
+    loginRateWindowMs: int('LOGIN_RATE_WINDOW_SECONDS', 60, 1) * 1000,
+    auditRetentionDays: int('AUDIT_RETENTION_DAYS', 90),
+    consoleMaxBodyBytes: int('CONSOLE_MAX_BODY_BYTES', 1024 * 1024, 1),
+    metricsSampleIntervalMs: int('METRICS_SAMPLE_INTERVAL_SECONDS', 60) * 1000,
+    metricsRetentionDays: int('METRICS_RETENTION_DAYS', 7, 1),
+    ...overrides,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

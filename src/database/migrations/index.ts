@@ -1,0 +1,20 @@
+import { InitialSchema1763700000000 } from './1763700000000-InitialSchema';
+import { Tenancy1763800000000 } from './1763800000000-Tenancy';
+import { VersioningLockTagging1763850000000 } from './1763850000000-VersioningLockTagging';
+import { BucketConfigs1763870000000 } from './1763870000000-BucketConfigs';
+import { ConsoleAuthAudit1763900000000 } from './1763900000000-ConsoleAuthAudit';
+import { SettingsMetrics1763960000000 } from './1763960000000-SettingsMetrics';
+import { Shares1763970000000 } from './1763970000000-Shares';
+import { IdentityProviders1764100000000 } from './1764100000000-IdentityProviders';
+
+/** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
+export const MIGRATIONS = [
+  InitialSchema1763700000000,
+  Tenancy1763800000000,
+  VersioningLockTagging1763850000000,
+  BucketConfigs1763870000000,
+  ConsoleAuthAudit1763900000000,
+  SettingsMetrics1763960000000,
+  Shares1763970000000,
+  IdentityProviders1764100000000,
+];

@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Clock } from '../common/clock';
+import { IdGenerator } from '../common/ids';
+import { DatabaseService } from '../database/database.service';
+import { AccessKeyEntity } from './entities/access-key.entity';
+import { UserEntity } from './entities/user.entity';
+import { UserPolicyEntity } from './entities/user-policy.entity';
+import { TenantEntity } from '../tenants/entities/tenant.entity';
+import { parsePolicy } from './policy/parse-policy';
+import type { PolicyDocument } from './policy/policy.types';
+import { resolveMasterKey } from './master-key';
+import { Principal } from './principal';
+import { SecretBox } from './secret-box';
+
+export const ROOT_USERNAME = 'root';
+
+/** What the S3 authenticator needs for one access key. */
+export interface ResolvedAccessKey {
+  accessKeyId: string;
+  secretKey: string;
+  principal: Principal;
+  /** The user's inline identity policies, parsed. */
+  policies: PolicyDocument[];
+}
+
+/** Root credentials as known after boot; `secretKey` only when generated on this boot (print it once). */
+export interface RootCredentials {
+  accessKey: string;
+  generatedSecretKey?: string;
+}
+
+/**
+ * Cache entries live this long. A deactivated or deleted key is refused on every node within
+ * this time; this node also drops its entry at once when the change is made through it.
+ */
+const KEY_CACHE_TTL_MS = 5_000;
+const KEY_CACHE_MAX = 10_000;
+const ALNUM_UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const SECRET_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+function randomString(alphabet: string, length: number): string {
+  // Rejection sampling keeps the distribution uniform for any alphabet size.
+  const out: string[] = [];
+  const limit = 256 - (256 % alphabet.length);
+  while (out.length < length) {
+    for (const b of randomBytes(length * 2)) {
+      if (b < limit && out.length < length) out.push(alphabet[b % alphabet.length]);
+    }
+  }
+  return out.join('');
+}
+
+/** AWS-shaped credentials from a CSPRNG: a 20-character key id and a 40-character secret. */
+export function generateAccessKeyPair(): { accessKeyId: string; secretKey: string } {
+  return { accessKeyId: 'AK' + randomString(ALNUM_UPPER, 18), secretKey: randomString(SECRET_CHARS, 40) };
+}
+
+/** The last-used time of a key is written at most this often (not on every request). */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+@Injectable()
+export class IamService {
+  private readonly logger = new Logger(IamService.name);
+  private readonly box: SecretBox;
+  private readonly keyCache = new Map<string, { value: ResolvedAccessKey | null; expires: number }>();
+  private root?: RootCredentials;
+  private readonly owners = new Map<string, { id: string; displayName: string }>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DatabaseService,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {
+    this.box = new SecretBox(resolveMasterKey(config));
+  }
+
+  /** Creates or updates the root user and its key; called once at server boot. */
+  async bootstrapRoot(): Promise<RootCredentials> {
+    this.root = await this.ensureRoot();
+    return this.root;
+  }
+
+  /** Encrypts a secret for storage. */
+  seal(secret: string): string {
+    return this.box.seal(secret);
+  }
+
+  rootCredentials(): RootCredentials {
+    if (!this.root) throw new Error('IamService not initialized');
+    return this.root;
+  }
+
+  /** Creates the root user on first boot; applies ROOT_ACCESS_KEY/ROOT_SECRET_KEY when set. */
+  private async ensureRoot(): Promise<RootCredentials> {
+    return this.db.tx(async (m) => {
+      let root = await m.findOneBy(UserEntity, { username: ROOT_USERNAME });
+      if (!root) {
+        root = m.create(UserEntity, {
+          id: this.ids.uuid(),
+          username: ROOT_USERNAME,
+          role: 'admin',
+          status: 'active',
+          createdAt: this.clock.now().getTime(),
+        });
+        await m.save(root);
+      }
+      const { rootAccessKey, rootSecretKey } = this.config;
+      if (rootAccessKey && rootSecretKey) {
+        const existing = await m.findOneBy(AccessKeyEntity, { accessKeyId: rootAccessKey });
+        if (existing && existing.userId !== root.id) {
+          throw new Error(`ROOT_ACCESS_KEY ${rootAccessKey} already belongs to another user`);
+        }
+        await m.save(
+          m.create(AccessKeyEntity, {
+            accessKeyId: rootAccessKey,
+            userId: root.id,
+            secretEnc: this.box.seal(rootSecretKey),
+            status: 'active',
+            createdAt: existing?.createdAt ?? this.clock.now().getTime(),
+            lastUsedAt: existing?.lastUsedAt ?? null,
+          }),
+        );
+        return { accessKey: rootAccessKey };
+      }
+      const keys = await m.find(AccessKeyEntity, { where: { userId: root.id }, order: { createdAt: 'ASC' } });
+      if (keys.length > 0) return { accessKey: keys[0].accessKeyId };
+      const pair = generateAccessKeyPair();
+      await m.save(
+        m.create(AccessKeyEntity, {
+          accessKeyId: pair.accessKeyId,
+          userId: root.id,
+          secretEnc: this.box.seal(pair.secretKey),
+          status: 'active',
+          createdAt: this.clock.now().getTime(),
+          lastUsedAt: null,
+        }),
+      );
+      return { accessKey: pair.accessKeyId, generatedSecretKey: pair.secretKey };
+    });
+  }
+
+  /** The secret and principal of an active key of an active user, or null. Cached for a few seconds. */
+  async findAccessKey(accessKeyId: string): Promise<ResolvedAccessKey | null> {
+    const now = Date.now();
+    const hit = this.keyCache.get(accessKeyId);
+    if (hit && hit.expires > now) return hit.value;
+    const key = await this.db.repo(AccessKeyEntity).findOneBy({ accessKeyId });
+    let value: ResolvedAccessKey | null = null;
+    if (key && key.status === 'active') {
+      const user = await this.db.repo(UserEntity).findOneBy({ id: key.userId });
+      const tenant = user?.tenantId ? await this.db.repo(TenantEntity).findOneBy({ id: user.tenantId }) : null;
+      const tenantActive = !user?.tenantId || tenant?.status === 'active';
+      if (user && user.status === 'active' && tenantActive) {
+        const policyRows = await this.db.repo(UserPolicyEntity).findBy({ userId: user.id });
+        value = {
+          accessKeyId,
+          secretKey: this.box.open(key.secretEnc),
+          principal: {
+            userId: user.id,
+            username: user.username,
+            role: user.role,
+            tenantId: user.tenantId,
+            account: tenant?.name ?? '',
+            accessKeyId,
+          },
+          policies: policyRows.flatMap((p) => {
+            try {
+              return [parsePolicy(p.document, 'identity')];
+            } catch {
+              this.logger.error(`stored policy ${p.name} of ${user.username} no longer parses; ignored`);
+              return [];
+            }
+          }),
+        };
+        this.touch(key);
+      }
+    }
+    if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
+    this.keyCache.set(accessKeyId, { value, expires: now + KEY_CACHE_TTL_MS });
+    return value;
+  }
+
+  /** The owner shown in S3 listings (ID and DisplayName) of a user id. */
+  async owner(userId: string): Promise<{ id: string; displayName: string }> {
+    const hit = this.owners.get(userId);
+    if (hit) return hit;
+    const user = await this.db.repo(UserEntity).findOneBy({ id: userId });
+    const owner = { id: userId, displayName: user?.username ?? userId };
+    if (this.owners.size >= KEY_CACHE_MAX) this.owners.clear();
+    this.owners.set(userId, owner);
+    return owner;
+  }
+
+  private readonly touched = new Map<string, number>();
+
+  /** Records the key's last use, at most once a minute per key, off the request path. */
+  private touch(key: AccessKeyEntity): void {
+    const now = this.clock.now().getTime();
+    if ((this.touched.get(key.accessKeyId) ?? key.lastUsedAt ?? 0) > now - LAST_USED_RESOLUTION_MS) return;
+    this.touched.set(key.accessKeyId, now);
+    void this.db
+      .tx((m) => m.update(AccessKeyEntity, { accessKeyId: key.accessKeyId }, { lastUsedAt: now }))
+      .catch((err) => this.logger.warn(`could not record last use of ${key.accessKeyId}: ${err}`));
+  }
+
+  /** Drops a key from this node's cache (after a status change or deletion). */
+  forgetAccessKey(accessKeyId: string): void {
+    this.keyCache.delete(accessKeyId);
+  }
+}

@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import { createApp } from './app.factory';
+import { AppLogger } from './common/app-logger';
+import { ConfigError, loadConfig } from './config/load-config';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = new AppLogger(config.logLevel, config.logFormat);
+  Logger.overrideLogger(logger);
+  const running = await createApp(config, { logger });
+  const log = new Logger('Main');
+  const endpoint = config.publicUrl ?? running.s3Url;
+  log.log(
+    `S3 API:      ${endpoint}  (region ${config.region}, data in ${config.dataDir}, ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`,
+  );
+  log.log(
+    `Console API: ${running.consoleUrl}/api/v1  (Swagger UI: ${running.consoleUrl}/api/v1/docs; log in with username = the root access key, password = its secret)`,
+  );
+  if (running.root.generatedSecretKey) {
+    log.warn('Root credentials were generated on this first boot and are shown ONCE. Store them now:');
+    log.warn(`  export AWS_ACCESS_KEY_ID=${running.root.accessKey}`);
+    log.warn(`  export AWS_SECRET_ACCESS_KEY=${running.root.generatedSecretKey}`);
+    log.warn('(set ROOT_ACCESS_KEY / ROOT_SECRET_KEY to choose them yourself)');
+  } else {
+    log.log(`Root access key: ${running.root.accessKey} (its secret is ROOT_SECRET_KEY, or the one printed on first boot)`);
+  }
+  log.log(`Try it:  aws --endpoint-url ${endpoint} s3 mb s3://my-bucket && aws --endpoint-url ${endpoint} s3 ls`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.log(`${signal}: draining in-flight requests, then stopping`);
+    running
+      .close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        log.error(`shutdown failed: ${err}`);
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`fatal: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Gauge, register } from 'prom-client';
+import { DatabaseService } from '../database/database.service';
+import { TenantUsage, usageByTenant } from '../monitoring/storage-usage';
+import { METRIC } from './metrics.service';
+
+/** A scrape reuses the usage read within this long (scrapes come every 15-60 s; the console may poll faster). */
+const USAGE_CACHE_MS = 5_000;
+/** Label value of the global users' buckets (they belong to no tenant). */
+export const NO_TENANT_LABEL = '';
+
+/**
+ * The storage and cluster gauges of the MaxIOFS reference, computed when Prometheus scrapes
+ * (collect()): bytes, objects and buckets per tenant; cluster_nodes_total / _healthy are 1/1 until
+ * clustering exists. Registered here (not with makeGaugeProvider) so that each app instance's
+ * collect reads its own database, and unregistered when the app closes.
+ */
+@Injectable()
+export class StorageGauges implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(StorageGauges.name);
+  private names: string[] = [];
+  private cached?: { at: number; usage: Promise<TenantUsage[]> };
+
+  constructor(private readonly db: DatabaseService) {}
+
+  onModuleInit(): void {
+    const usage = () => this.usage();
+    const perTenant = (name: string, help: string, pick: (u: TenantUsage) => number) =>
+      this.gauge(name, help, ['tenant'], async function (this: Gauge<'tenant'>) {
+        this.reset();
+        for (const u of await usage()) this.set({ tenant: u.tenantName ?? NO_TENANT_LABEL }, pick(u));
+      });
+    perTenant(METRIC.storageUsedBytes, 'Bytes stored, per tenant ("" = buckets of global users)', (u) => u.bytes);
+    perTenant(METRIC.objectsTotal, 'Objects stored (every version), per tenant', (u) => u.objects);
+    perTenant(METRIC.bucketsTotal, 'Buckets, per tenant', (u) => u.buckets);
+    this.gauge(METRIC.clusterNodesTotal, 'Nodes of the cluster (1: a single node)', [], function (this: Gauge) {
+      this.set(1);
+    });
+    this.gauge(METRIC.clusterNodesHealthy, 'Healthy nodes of the cluster', [], function (this: Gauge) {
+      this.set(1);
+    });
+  }
+
+  onModuleDestroy(): void {
+    for (const name of this.names) register.removeSingleMetric(name);
+    this.names = [];
+  }
+
+  private gauge<L extends string>(name: string, help: string, labelNames: L[], collect: (this: Gauge<L>) => void | Promise<void>): void {
+    // Another app instance in this process (tests) registered it: the newest app's collect wins.
+    if (register.getSingleMetric(name)) register.removeSingleMetric(name);
+    new Gauge<L>({ name, help, labelNames, collect });
+    this.names.push(name);
+  }
+
+  private usage(): Promise<TenantUsage[]> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < USAGE_CACHE_MS) return this.cached.usage;
+    const usage = usageByTenant(this.db.manager).catch((err) => {
+      this.logger.warn(`reading storage usage for the metrics failed: ${err}`);
+      this.cached = undefined;
+      return [];
+    });
+    this.cached = { at: now, usage };
+    return usage;
+  }
+}

@@ -1,0 +1,796 @@
+import { pipeline, Readable } from 'node:stream';
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, QueryFailedError } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { IdGenerator } from '../common/ids';
+import { bucketNotFound } from '../buckets/bucket.errors';
+import { BucketsService } from '../buckets/buckets.service';
+import { BucketEntity } from '../buckets/entities/bucket.entity';
+import { DatabaseService } from '../database/database.service';
+import { Principal } from '../iam/principal';
+import { BlobStore } from '../storage/blob-store.service';
+import { TenantsService } from '../tenants/tenants.service';
+import { ChecksumAlgorithm, DigestStream } from './checksums';
+import { evaluateConditions, etagMatches, ReadConditions } from './conditions';
+import { ManifestEntry, ObjectChecksums, ObjectEntity, ObjectMetadata } from './entities/object.entity';
+import { openManifestRange } from './manifest-stream';
+import { assertRemovable, defaultRetainUntil, LockRequest, Retention, retentionOf } from './object-lock';
+import { ObjectTags, tagCount } from './object-tags';
+import { assertValidKey } from './object-key';
+import { commonPrefixOf, pastPrefix } from './key-order';
+import { resolveRange } from './range';
+import { isWellFormedVersionId, NULL_VERSION_ID, VersionOrderSource } from './version-id';
+
+/** What callers see of an object version (never the entity). */
+export interface ObjectView {
+  key: string;
+  size: number;
+  etag: string;
+  lastModified: Date;
+  metadata: ObjectMetadata;
+  checksums: ObjectChecksums | null;
+  partCount: number | null;
+  storageClass: string;
+  ownerId: string;
+  /** `null` for the null version (never-versioned or suspended bucket). */
+  versionId: string;
+  isLatest: boolean;
+  isDeleteMarker: boolean;
+  tagCount: number;
+  /** Object lock retention, also when it has expired. */
+  retention: Retention | null;
+  /** Object lock legal hold: null = never set. */
+  legalHold: boolean | null;
+}
+
+export const toObjectView = (o: ObjectEntity): ObjectView => ({
+  key: o.key,
+  size: o.size,
+  etag: o.etag,
+  lastModified: new Date(o.lastModified),
+  metadata: o.metadata,
+  checksums: o.checksums,
+  partCount: o.partCount,
+  storageClass: o.storageClass,
+  ownerId: o.ownerId,
+  versionId: o.versionId,
+  isLatest: o.isLatest,
+  isDeleteMarker: o.isDeleteMarker,
+  tagCount: tagCount(o.tags),
+  retention: retentionOf(o),
+  legalHold: o.legalHold,
+});
+
+export interface WriteConditions {
+  /** `*`: only create, never overwrite */
+  ifNoneMatch?: string;
+  /** overwrite only when the current ETag matches */
+  ifMatch?: string;
+}
+
+export interface PutObjectInput {
+  bucket: string;
+  key: string;
+  owner: Principal;
+  body: Readable;
+  metadata: ObjectMetadata;
+  /** Declared size (Content-Length or x-amz-decoded-content-length) when known. */
+  size?: number;
+  /** Content-MD5, base64. */
+  contentMd5?: string;
+  /** Checksum algorithms to compute and store. */
+  algorithms: ChecksumAlgorithm[];
+  /** Expected checksums (base64), read once the body has ended: trailers arrive last. */
+  expectedChecksums?: () => Partial<Record<ChecksumAlgorithm, string>>;
+  /** Expected SHA-256 of the body (hex), from a signed x-amz-content-sha256. */
+  payloadSha256?: string;
+  conditions?: WriteConditions;
+  /** Validated tags (x-amz-tagging). */
+  tags?: ObjectTags;
+  /** Object lock settings of the new version (the bucket's default retention applies otherwise). */
+  lock?: LockRequest;
+}
+
+export interface StoredObject {
+  etag: string;
+  size: number;
+  lastModified: Date;
+  checksums: ObjectChecksums | null;
+  versionId: string;
+  /** The bucket has a versioning state (Enabled or Suspended): S3 then reports version ids. */
+  versioned: boolean;
+}
+
+export interface CopiedObject extends StoredObject {
+  /** The version of the source that was copied. */
+  sourceVersionId: string;
+  sourceVersioned: boolean;
+}
+
+export interface ReadOptions {
+  /** A specific version; the latest when absent. */
+  versionId?: string;
+  conditions?: ReadConditions;
+  partNumber?: number;
+  range?: string;
+}
+
+export interface HeadObjectResult {
+  object: ObjectView;
+  /** Set for a 206: the inclusive range served. */
+  range?: { start: number; end: number };
+  /** The bucket has a versioning state: S3 then reports version ids. */
+  versioned: boolean;
+}
+
+export interface GetObjectResult extends HeadObjectResult {
+  body: Readable;
+}
+
+export interface DeleteObjectOptions {
+  /** Remove this version for good; without it, a versioned bucket gets a delete marker. */
+  versionId?: string;
+  /** Owner of a delete marker created by this call. */
+  owner?: Principal;
+  /** May remove versions under a GOVERNANCE retention (see object-lock.ts assertRemovable). */
+  canBypassGovernance?: boolean;
+}
+
+export interface DeleteObjectOutcome {
+  /** The version removed, or the delete marker created; absent in a never-versioned bucket. */
+  versionId?: string;
+  /** A delete marker was created, or the version removed was one. */
+  deleteMarker: boolean;
+}
+
+export interface DeleteManyResult {
+  key: string;
+  /** The version id the request named. */
+  versionId?: string;
+  outcome?: DeleteObjectOutcome;
+  error?: DomainError;
+}
+
+export interface ListObjectsInput {
+  prefix?: string;
+  delimiter?: string;
+  /** Exclusive lower bound (marker, start-after or a continuation key). */
+  after?: string;
+  maxKeys: number;
+}
+
+export interface ListObjectsResult {
+  objects: ObjectView[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+  /** The last key or common prefix returned: where the next page starts (exclusive). */
+  lastReturned?: string;
+}
+
+const noop = () => undefined;
+const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
+const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
+
+/** Throws InvalidArgument for a version id this server cannot have issued (S3: 400, not 404). */
+export function assertVersionId(versionId: string): void {
+  if (versionId === '') throw new DomainError('InvalidArgument', 'Version id cannot be the empty string');
+  if (!isWellFormedVersionId(versionId)) throw new DomainError('InvalidArgument', 'Invalid version id specified');
+}
+
+@Injectable()
+export class ObjectsService {
+  private readonly orders = new VersionOrderSource();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: DatabaseService,
+    private readonly buckets: BucketsService,
+    private readonly blobs: BlobStore,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly tenants: TenantsService,
+  ) {}
+
+  /** Streams the body into a new blob, verifies every digest, then commits the object row. */
+  async put(input: PutObjectInput): Promise<StoredObject> {
+    assertValidKey(input.key);
+    const bucket = await this.buckets.entity(input.bucket);
+    if (input.size !== undefined && input.size > this.config.maxObjectSize) {
+      throw new DomainError('ObjectTooLarge', undefined, { size: input.size, max: this.config.maxObjectSize });
+    }
+    if (input.lock) assertLockRequest(bucket, input.lock, this.clock.now());
+    if (input.conditions) await this.checkWriteConditions(bucket, input.key, input.conditions, this.db.manager);
+
+    const digests = new DigestStream(input.algorithms, input.payloadSha256 !== undefined);
+    let result!: Awaited<ReturnType<DigestStream['result']>>;
+    // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
+    const written = await this.blobs.write(pipeline(input.body, digests, noop), async () => {
+      result = await digests.result();
+      verifyDigests(result, input);
+    });
+    const now = this.clock.now().getTime();
+    const etag = result.md5.toString('hex');
+    const checksums: ObjectChecksums | null = Object.keys(result.checksums).length ? { ...result.checksums, type: 'FULL_OBJECT' } : null;
+    const row: ObjectEntity = Object.assign(new ObjectEntity(), {
+      id: this.ids.uuid(),
+      bucketId: bucket.id,
+      key: input.key,
+      versionId: NULL_VERSION_ID,
+      isLatest: true,
+      isDeleteMarker: false,
+      size: written.size,
+      etag,
+      metadata: input.metadata,
+      checksums,
+      manifest: [{ b: written.blobId, s: written.size }],
+      partCount: null,
+      storageClass: 'STANDARD',
+      ownerId: input.owner.userId,
+      lastModified: now,
+      ...lockAndTagColumns(input.tags, input.lock),
+    });
+    const { versioned } = await this.commitObject(bucket, row, [{ blobId: written.blobId, size: written.size }], input.conditions);
+    return { etag, size: written.size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned };
+  }
+
+  /**
+   * Makes `row` the key's latest version in one transaction, registering `newBlobs` and releasing
+   * the blobs of a version it replaces after the commit. The version id and order are set here,
+   * from the bucket's versioning state read inside the transaction: a new version id when
+   * versioning is enabled, the null version otherwise (replacing the previous null version). The
+   * bucket's default retention applies to a row that names none. On failure the new blobs are
+   * discarded, so nothing of a failed write stays behind.
+   */
+  async commitObject(
+    bucket: BucketEntity,
+    row: ObjectEntity,
+    newBlobs: Array<{ blobId: string; size: number }>,
+    conditions?: WriteConditions,
+    extra?: (m: EntityManager) => Promise<string[]>,
+  ): Promise<{ versioned: boolean }> {
+    let released: string[] = [];
+    let versioned = false;
+    try {
+      await this.withRetryOnConflict(() =>
+        this.db.tx(async (m) => {
+          released = [];
+          const current = await m.findOneBy(BucketEntity, { id: bucket.id });
+          if (!current) throw bucketNotFound(bucket.name);
+          await this.lockKey(m, bucket.id, row.key);
+          if (conditions) await this.checkWriteConditions(bucket, row.key, conditions, m);
+          applyBucketLock(current, row);
+          versioned = current.versioning !== null;
+          released.push(...(await this.placeVersion(m, current, row, false)));
+          await m.insert(ObjectEntity, row);
+          await this.blobs.register(m, newBlobs);
+          if (extra) released.push(...(await extra(m)));
+          await this.blobs.unregister(m, released);
+        }),
+      );
+    } catch (err) {
+      await this.blobs.discard(newBlobs.map((b) => b.blobId));
+      throw err;
+    }
+    await this.blobs.release(released);
+    return { versioned };
+  }
+
+  /**
+   * Makes room for `row` as the key's new latest version and sets its version id and order.
+   * Never versioned: the null version is replaced. Enabled: `row` gets a new version id and the
+   * previous latest version stays, noncurrent. Suspended: `row` is the null version, replacing the
+   * previous null version wherever it is, and the previous latest becomes noncurrent.
+   * Returns the blobs of the version removed.
+   */
+  private async placeVersion(m: EntityManager, bucket: BucketEntity, row: ObjectEntity, canBypassGovernance: boolean): Promise<string[]> {
+    const where = { bucketId: bucket.id, key: row.key };
+    row.isLatest = true;
+    // The tenant is charged for the new row, and credited for a version it replaces.
+    await this.tenants.charge(m, bucket.tenantId, row.size, row.isDeleteMarker ? 0 : 1);
+    if (bucket.versioning === null) {
+      const previous = await m.findOneBy(ObjectEntity, { ...where, versionId: NULL_VERSION_ID });
+      row.versionId = NULL_VERSION_ID;
+      row.versionOrder = this.orders.next(row.lastModified, previous?.versionOrder);
+      if (!previous) return [];
+      await m.delete(ObjectEntity, { id: previous.id });
+      await this.credit(m, bucket, previous);
+      return previous.manifest.map((e) => e.b);
+    }
+    const latest = await m.findOne(ObjectEntity, { select: { id: true, versionOrder: true }, where: { ...where, isLatest: true } });
+    row.versionOrder = this.orders.next(row.lastModified, latest?.versionOrder);
+    const released: string[] = [];
+    if (bucket.versioning === 'Enabled') {
+      row.versionId = row.versionOrder;
+    } else {
+      row.versionId = NULL_VERSION_ID;
+      const previous = await this.lockRow(m, { ...where, versionId: NULL_VERSION_ID });
+      if (previous) {
+        assertRemovable(previous, this.clock.now(), canBypassGovernance, row.key);
+        released.push(...previous.manifest.map((e) => e.b));
+        await m.delete(ObjectEntity, { id: previous.id });
+        await this.credit(m, bucket, previous);
+      }
+    }
+    if (latest) await m.update(ObjectEntity, { ...where, isLatest: true }, { isLatest: false });
+    return released;
+  }
+
+  /** Gives a removed version's bytes (and object count) back to the bucket's tenant. */
+  private async credit(m: EntityManager, bucket: BucketEntity, removed: ObjectEntity): Promise<void> {
+    await this.tenants.charge(m, bucket.tenantId, -removed.size, removed.isDeleteMarker ? 0 : -1);
+  }
+
+  private async withRetryOnConflict<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (err) {
+        if (attempt >= 5 || !(err instanceof QueryFailedError) || !UNIQUE_VIOLATION.test(err.message)) throw err;
+      }
+    }
+  }
+
+  /**
+   * PostgreSQL: transactions that change a key's versions take turns (a transaction-scoped
+   * advisory lock on the key), instead of racing into the unique indexes and retrying. The indexes
+   * stay the guarantee; SQLite runs one transaction at a time anyway.
+   */
+  private async lockKey(m: EntityManager, bucketId: string, key: string): Promise<void> {
+    if (this.db.isPostgres) await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${bucketId}/${key}`]);
+  }
+
+  /** findOne that also locks the row on PostgreSQL (inside a transaction); SQLite runs one transaction at a time. */
+  private lockRow(m: EntityManager, where: Partial<Pick<ObjectEntity, 'bucketId' | 'key' | 'versionId' | 'isLatest'>>) {
+    return m.findOne(ObjectEntity, { where, ...(this.db.isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  private async checkWriteConditions(bucket: BucketEntity, key: string, c: WriteConditions, m: EntityManager): Promise<void> {
+    if (c.ifNoneMatch === undefined && c.ifMatch === undefined) return;
+    const current = await m.findOne(ObjectEntity, {
+      select: { etag: true },
+      where: { bucketId: bucket.id, key, isLatest: true, isDeleteMarker: false },
+    });
+    if (c.ifNoneMatch !== undefined && current && etagMatches(c.ifNoneMatch, current.etag)) {
+      throw new DomainError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+        condition: 'If-None-Match',
+      });
+    }
+    if (c.ifMatch !== undefined) {
+      if (!current) throw new DomainError('ObjectNotFound', undefined, { key });
+      if (!etagMatches(c.ifMatch, current.etag)) {
+        throw new DomainError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', {
+          condition: 'If-Match',
+        });
+      }
+    }
+  }
+
+  /**
+   * The version a request addresses: the latest one, or `versionId`. A missing key is
+   * ObjectNotFound, a missing version VersionNotFound, a malformed id InvalidArgument. A delete
+   * marker is ObjectNotFound when it is the latest version, MethodNotAllowed when addressed by id
+   * (both carry the marker's facts for the x-amz-delete-marker headers).
+   * With `m`, the row is read inside that transaction (and locked on PostgreSQL).
+   */
+  async entity(bucket: BucketEntity, key: string, versionId?: string, m?: EntityManager): Promise<ObjectEntity> {
+    if (versionId !== undefined) assertVersionId(versionId);
+    const where = versionId === undefined ? { bucketId: bucket.id, key, isLatest: true } : { bucketId: bucket.id, key, versionId };
+    const row = m ? await this.lockRow(m, where) : await this.db.repo(ObjectEntity).findOneBy(where);
+    if (!row) {
+      if (versionId === undefined) throw new DomainError('ObjectNotFound', undefined, { key });
+      throw new DomainError('VersionNotFound', undefined, { key, versionId });
+    }
+    if (row.isDeleteMarker) {
+      const facts = { key, deleteMarker: 'true', versionId: row.versionId, markerLastModified: row.lastModified };
+      if (versionId === undefined) throw new DomainError('ObjectNotFound', undefined, facts);
+      throw new DomainError('MethodNotAllowed', 'The specified method is not allowed against this resource.', facts);
+    }
+    return row;
+  }
+
+  /**
+   * Runs `fn` on the addressed version inside a transaction, the row locked on PostgreSQL: for
+   * changes to a version's tags, retention and legal hold. Returns fn's result and the version id.
+   */
+  async updateVersion<T>(
+    bucketName: string,
+    key: string,
+    versionId: string | undefined,
+    fn: (row: ObjectEntity, bucket: BucketEntity, m: EntityManager) => Promise<T>,
+  ): Promise<{ result: T; versionId: string; versioned: boolean }> {
+    const bucket = await this.buckets.entity(bucketName);
+    return this.db.tx(async (m) => {
+      const row = await this.entity(bucket, key, versionId, m);
+      const result = await fn(row, bucket, m);
+      return { result, versionId: row.versionId, versioned: bucket.versioning !== null };
+    });
+  }
+
+  async head(bucketName: string, key: string, opts: ReadOptions = {}): Promise<HeadObjectResult> {
+    const bucket = await this.buckets.entity(bucketName);
+    const row = await this.entity(bucket, key, opts.versionId);
+    this.applyReadConditions(row, opts.conditions);
+    return { object: toObjectView(row), range: this.selectRange(row, opts.partNumber, opts.range), versioned: bucket.versioning !== null };
+  }
+
+  async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
+    const bucket = await this.buckets.entity(bucketName);
+    const row = await this.entity(bucket, key, opts.versionId);
+    this.applyReadConditions(row, opts.conditions);
+    const range = this.selectRange(row, opts.partNumber, opts.range);
+    const start = range?.start ?? 0;
+    const end = range?.end ?? row.size - 1;
+    const body = row.size === 0 ? Readable.from([]) : await openManifestRange(this.blobs, row.manifest, start, end);
+    return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null };
+  }
+
+  private applyReadConditions(row: ObjectEntity, c?: ReadConditions): void {
+    if (!c) return;
+    const verdict = evaluateConditions(c, row.etag, new Date(row.lastModified));
+    if (verdict === 'failed') throw new DomainError('PreconditionFailed');
+    if (verdict === 'not-modified') throw new DomainError('NotModified', undefined, { etag: row.etag, lastModified: row.lastModified });
+  }
+
+  /** The byte range a partNumber or Range header selects; undefined for the whole object. */
+  private selectRange(row: ObjectEntity, partNumber?: number, rangeHeader?: string): { start: number; end: number } | undefined {
+    if (partNumber !== undefined) {
+      if (rangeHeader) throw new DomainError('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+      const parts = row.partCount === null ? [{ b: '', s: row.size }] : row.manifest;
+      if (partNumber < 1 || partNumber > parts.length) throw new DomainError('InvalidPartNumber', undefined, { partNumber });
+      if (row.partCount === null) return undefined;
+      let start = 0;
+      for (let i = 0; i < partNumber - 1; i++) start += parts[i].s;
+      return { start, end: start + parts[partNumber - 1].s - 1 };
+    }
+    const r = resolveRange(rangeHeader, row.size);
+    if (r === 'unsatisfiable') throw new DomainError('InvalidRange', undefined, { size: row.size, range: rangeHeader ?? '' });
+    return r;
+  }
+
+  /**
+   * DeleteObject. With a version id: that version is removed for good (unless object lock
+   * protects it); a version that does not exist is not an error, as in S3. Without: a
+   * never-versioned bucket loses the object (a missing key is not an error either); a versioned
+   * one gets a delete marker as its latest version (suspended: the null version is replaced by it).
+   */
+  async delete(bucketName: string, key: string, opts: DeleteObjectOptions = {}): Promise<DeleteObjectOutcome> {
+    const bucket = await this.buckets.entity(bucketName);
+    if (opts.versionId !== undefined) return this.deleteVersion(bucket, key, opts.versionId, opts.canBypassGovernance ?? false);
+    let released: string[] = [];
+    let outcome: DeleteObjectOutcome = { deleteMarker: false };
+    await this.withRetryOnConflict(() =>
+      this.db.tx(async (m) => {
+        released = [];
+        const current = await m.findOneBy(BucketEntity, { id: bucket.id });
+        if (!current) throw bucketNotFound(bucketName);
+        await this.lockKey(m, bucket.id, key);
+        if (current.versioning === null) {
+          outcome = { deleteMarker: false };
+          const row = await m.findOneBy(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID });
+          if (!row) return;
+          released = row.manifest.map((e) => e.b);
+          await m.delete(ObjectEntity, { id: row.id });
+          await this.credit(m, current, row);
+          await this.blobs.unregister(m, released);
+          return;
+        }
+        const marker: ObjectEntity = Object.assign(new ObjectEntity(), {
+          id: this.ids.uuid(),
+          bucketId: bucket.id,
+          key,
+          isDeleteMarker: true,
+          size: 0,
+          etag: '',
+          metadata: EMPTY_METADATA,
+          checksums: null,
+          manifest: [],
+          partCount: null,
+          storageClass: 'STANDARD',
+          ownerId: opts.owner?.userId ?? current.ownerId,
+          lastModified: this.clock.now().getTime(),
+          ...lockAndTagColumns(),
+        });
+        released = await this.placeVersion(m, current, marker, opts.canBypassGovernance ?? false);
+        await m.insert(ObjectEntity, marker);
+        await this.blobs.unregister(m, released);
+        outcome = { versionId: marker.versionId, deleteMarker: true };
+      }),
+    );
+    await this.blobs.release(released);
+    return outcome;
+  }
+
+  /** Removes one version for good; when it was the latest, the newest remaining one becomes latest. */
+  private async deleteVersion(
+    bucket: BucketEntity,
+    key: string,
+    versionId: string,
+    canBypassGovernance: boolean,
+  ): Promise<DeleteObjectOutcome> {
+    assertVersionId(versionId);
+    let released: string[] = [];
+    let outcome: DeleteObjectOutcome = { versionId, deleteMarker: false };
+    await this.withRetryOnConflict(() =>
+      this.db.tx(async (m) => {
+        released = [];
+        outcome = { versionId, deleteMarker: false };
+        await this.lockKey(m, bucket.id, key);
+        const row = await this.lockRow(m, { bucketId: bucket.id, key, versionId });
+        if (!row) return;
+        assertRemovable(row, this.clock.now(), canBypassGovernance, key);
+        released = row.manifest.map((e) => e.b);
+        await m.delete(ObjectEntity, { id: row.id });
+        await this.credit(m, bucket, row);
+        await this.ensureLatest(m, bucket.id, key);
+        await this.blobs.unregister(m, released);
+        outcome = { versionId, deleteMarker: row.isDeleteMarker };
+      }),
+    );
+    await this.blobs.release(released);
+    return outcome;
+  }
+
+  /**
+   * After a version was removed: if the key has versions but none is latest, the newest becomes
+   * latest. Looping covers a concurrent transaction removing the one chosen (PostgreSQL).
+   */
+  private async ensureLatest(m: EntityManager, bucketId: string, key: string): Promise<void> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      if (await m.existsBy(ObjectEntity, { bucketId, key, isLatest: true })) return;
+      const newest = await m.findOne(ObjectEntity, { select: { id: true }, where: { bucketId, key }, order: { versionOrder: 'ASC' } });
+      if (!newest) return;
+      const updated = await m.update(ObjectEntity, { id: newest.id }, { isLatest: true });
+      if (updated.affected !== 0) return;
+    }
+  }
+
+  /** DeleteObjects: one DeleteObject per entry; returns per-entry outcomes in input order. */
+  async deleteMany(
+    bucketName: string,
+    entries: Array<{ key: string; versionId?: string }>,
+    opts: Omit<DeleteObjectOptions, 'versionId'> = {},
+  ): Promise<DeleteManyResult[]> {
+    await this.buckets.entity(bucketName);
+    const out: DeleteManyResult[] = [];
+    for (const { key, versionId } of entries) {
+      try {
+        assertValidKey(key);
+        const outcome = await this.delete(bucketName, key, { ...opts, versionId });
+        out.push({ key, versionId, outcome });
+      } catch (err) {
+        if (err instanceof DomainError) out.push({ key, versionId, error: err });
+        else throw err;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies an object version by sharing its blobs (hard links), never re-reading the bytes.
+   * `replaceMetadata` undefined = COPY directive; `tags` undefined = the source's tags.
+   */
+  async copy(input: {
+    srcBucket: string;
+    srcKey: string;
+    srcVersionId?: string;
+    dstBucket: string;
+    dstKey: string;
+    owner: Principal;
+    replaceMetadata?: ObjectMetadata;
+    tags?: ObjectTags;
+    lock?: LockRequest;
+    sourceConditions?: ReadConditions;
+    conditions?: WriteConditions;
+  }): Promise<CopiedObject> {
+    assertValidKey(input.dstKey);
+    const srcBucket = await this.buckets.entity(input.srcBucket);
+    const dstBucket = await this.buckets.entity(input.dstBucket);
+    if (input.lock) assertLockRequest(dstBucket, input.lock, this.clock.now());
+    const src = await this.copySource(srcBucket, input.srcKey, input.srcVersionId);
+    if (input.sourceConditions) {
+      if (evaluateConditions(input.sourceConditions, src.etag, new Date(src.lastModified), true) !== 'ok') {
+        throw new DomainError('PreconditionFailed');
+      }
+    }
+    // Copying an older version onto its own key is how a version is restored: allowed.
+    if (srcBucket.id === dstBucket.id && input.srcKey === input.dstKey && !input.replaceMetadata && src.isLatest) {
+      throw new DomainError(
+        'InvalidRequest',
+        "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+      );
+    }
+    const manifest: ManifestEntry[] = [];
+    const newBlobs: Array<{ blobId: string; size: number }> = [];
+    try {
+      for (const e of src.manifest) {
+        const blobId = await this.blobs.copy(e.b);
+        manifest.push({ ...e, b: blobId });
+        newBlobs.push({ blobId, size: e.s });
+      }
+    } catch (err) {
+      await this.blobs.discard(newBlobs.map((b) => b.blobId));
+      throw err;
+    }
+    const now = this.clock.now().getTime();
+    const row: ObjectEntity = Object.assign(new ObjectEntity(), {
+      id: this.ids.uuid(),
+      bucketId: dstBucket.id,
+      key: input.dstKey,
+      versionId: NULL_VERSION_ID,
+      isLatest: true,
+      isDeleteMarker: false,
+      size: src.size,
+      etag: src.etag,
+      metadata: input.replaceMetadata ?? src.metadata,
+      checksums: src.checksums,
+      manifest,
+      partCount: src.partCount,
+      storageClass: src.storageClass,
+      ownerId: input.owner.userId,
+      lastModified: now,
+      ...lockAndTagColumns(input.tags ?? src.tags ?? undefined, input.lock),
+    });
+    const { versioned } = await this.commitObject(dstBucket, row, newBlobs, input.conditions);
+    return {
+      etag: src.etag,
+      size: src.size,
+      lastModified: new Date(now),
+      checksums: src.checksums,
+      versionId: row.versionId,
+      versioned,
+      sourceVersionId: src.versionId,
+      sourceVersioned: srcBucket.versioning !== null,
+    };
+  }
+
+  /** The source of a copy: like entity(), but a delete marker named by version id is InvalidRequest, as S3 answers. */
+  private async copySource(bucket: BucketEntity, key: string, versionId?: string): Promise<ObjectEntity> {
+    try {
+      return await this.entity(bucket, key, versionId);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'MethodNotAllowed') {
+        throw new DomainError(
+          'InvalidRequest',
+          'The source of a copy request may not specifically refer to a delete marker by version id.',
+        );
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * One page of keys in byte order: the latest version of each key, delete markers excluded by
+   * the index itself (bucket_id, is_latest, is_delete_marker, key). With a delimiter, each common
+   * prefix costs one indexed seek past all of its keys, so a page costs O(page) whatever the
+   * bucket holds, however many keys are hidden behind delete markers.
+   */
+  async list(bucketName: string, input: ListObjectsInput): Promise<ListObjectsResult> {
+    const bucket = await this.buckets.entity(bucketName);
+    const prefix = input.prefix ?? '';
+    const delimiter = input.delimiter || undefined;
+    const objects: ObjectView[] = [];
+    const commonPrefixes: string[] = [];
+    const max = input.maxKeys;
+    if (max <= 0) return { objects, commonPrefixes, isTruncated: false };
+
+    // Start at the later of the prefix and the marker. If the marker is inside a common
+    // prefix already returned, skip that whole prefix.
+    let cursor = input.after ?? '';
+    let inclusive = false;
+    if (prefix && cursor < prefix) {
+      cursor = prefix;
+      inclusive = true;
+    }
+    if (delimiter && input.after && input.after.startsWith(prefix) && commonPrefixOf(input.after, prefix, delimiter) === input.after) {
+      cursor = pastPrefix(input.after);
+      inclusive = false;
+    }
+
+    const repo = this.db.repo(ObjectEntity);
+    let lastReturned: string | undefined;
+    const count = () => objects.length + commonPrefixes.length;
+    for (;;) {
+      const batchSize = Math.min(1000, max - count() + 1);
+      const rows = await repo
+        .createQueryBuilder('o')
+        .where('o.bucket_id = :bucketId', { bucketId: bucket.id })
+        .andWhere('o.is_latest = :latest', { latest: true })
+        .andWhere('o.is_delete_marker = :marker', { marker: false })
+        .andWhere(inclusive ? 'o.key >= :cursor' : 'o.key > :cursor', { cursor })
+        .orderBy('o.key', 'ASC')
+        .limit(batchSize)
+        .getMany();
+      if (rows.length === 0) return { objects, commonPrefixes, isTruncated: false, lastReturned };
+      // Rows of the batch inside the common prefix just returned are skipped here; a new query
+      // (which seeks past the prefix) is needed only when the batch runs out inside it.
+      let skipping: string | undefined;
+      for (const row of rows) {
+        if (skipping !== undefined && row.key.startsWith(skipping)) continue;
+        skipping = undefined;
+        if (!row.key.startsWith(prefix)) return { objects, commonPrefixes, isTruncated: false, lastReturned };
+        if (count() >= max) return { objects, commonPrefixes, isTruncated: true, lastReturned };
+        const cp = commonPrefixOf(row.key, prefix, delimiter);
+        if (cp !== undefined) {
+          commonPrefixes.push(cp);
+          lastReturned = cp;
+          cursor = pastPrefix(cp);
+          inclusive = false;
+          skipping = cp;
+          continue;
+        }
+        objects.push(toObjectView(row));
+        lastReturned = row.key;
+        cursor = row.key;
+        inclusive = false;
+      }
+      if (rows.length < batchSize) return { objects, commonPrefixes, isTruncated: false, lastReturned };
+    }
+  }
+}
+
+/** Lock settings need a bucket with object lock enabled (S3: InvalidRequest). */
+export function assertLockable(bucket: Pick<BucketEntity, 'objectLockEnabled'>): void {
+  if (!bucket.objectLockEnabled) throw new DomainError('InvalidRequest', 'Bucket is missing Object Lock Configuration');
+}
+
+/** Lock settings of a write: the bucket must have object lock, and a retention must end in the future. */
+export function assertLockRequest(bucket: Pick<BucketEntity, 'objectLockEnabled'>, lock: LockRequest, now: Date): void {
+  assertLockable(bucket);
+  if (lock.retention && lock.retention.retainUntil <= now.getTime()) {
+    throw new DomainError('InvalidArgument', 'The retain until date must be in the future!');
+  }
+}
+
+/** Inside the write transaction: refuse lock settings the bucket cannot hold, apply its default retention. */
+function applyBucketLock(bucket: BucketEntity, row: ObjectEntity): void {
+  if (row.isDeleteMarker) return;
+  if (row.lockMode !== null || row.legalHold !== null) assertLockable(bucket);
+  const rule = bucket.objectLockEnabled ? bucket.objectLockRule : null;
+  if (rule && row.lockMode === null) {
+    row.lockMode = rule.mode;
+    row.lockRetainUntil = defaultRetainUntil(rule, new Date(row.lastModified));
+  }
+}
+
+/** The tags and object lock columns of a new row. */
+export function lockAndTagColumns(
+  tags?: ObjectTags,
+  lock?: LockRequest,
+): Pick<ObjectEntity, 'tags' | 'lockMode' | 'lockRetainUntil' | 'legalHold'> {
+  return {
+    tags: tags && Object.keys(tags).length > 0 ? tags : null,
+    lockMode: lock?.retention?.mode ?? null,
+    lockRetainUntil: lock?.retention?.retainUntil ?? null,
+    legalHold: lock?.legalHold ?? null,
+  };
+}
+
+/** What a streamed body must match: its declared size, payload hash, Content-MD5 and checksums. */
+export type DigestExpectations = Pick<PutObjectInput, 'size' | 'payloadSha256' | 'contentMd5' | 'expectedChecksums'>;
+
+/** Throws the domain error of the first digest of a streamed body that does not match (PutObject, UploadPart). */
+export function verifyDigests(
+  result: { md5: Buffer; checksums: Partial<Record<ChecksumAlgorithm, string>>; sha256Hex?: string; size: number },
+  input: DigestExpectations,
+): void {
+  if (input.size !== undefined && result.size !== input.size) {
+    throw new DomainError('IncompleteBody', undefined, { expected: input.size, received: result.size });
+  }
+  if (input.payloadSha256 !== undefined && input.payloadSha256 !== result.sha256Hex) {
+    throw new DomainError('ContentSha256Mismatch', undefined, { expected: input.payloadSha256, computed: result.sha256Hex ?? '' });
+  }
+  if (input.contentMd5 !== undefined && input.contentMd5 !== result.md5.toString('base64')) {
+    throw new DomainError('BadDigest', undefined, { expected: input.contentMd5, computed: result.md5.toString('base64') });
+  }
+  const expected = input.expectedChecksums?.() ?? {};
+  for (const [algorithm, value] of Object.entries(expected) as Array<[ChecksumAlgorithm, string]>) {
+    if (result.checksums[algorithm] !== value) {
+      throw new DomainError('ChecksumMismatch', `The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`, {
+        algorithm,
+      });
+    }
+  }
+}

@@ -1,0 +1,12 @@
+export type { AccessKeySecret, AuthRequest, AuthResult, PayloadMode, SecretLookup } from './auth.types';
+export { authenticate, type AuthenticateOptions } from './authenticate';
+export { AwsChunkedDecoder, createAwsChunkedDecoder, type ChunkedPayload } from './aws-chunked-decoder';
+export { formatAmzDate, parseAmzDate, parseRequestDate } from './sigv4/amz-date';
+export { parseCredential, type SigV4Credential } from './sigv4/authenticate-v4';
+export { canonicalHeaders, canonicalQueryString, canonicalRequest, trimAll, type CanonicalRequestParts } from './sigv4/canonical-request';
+export { presignV4, signV4Header, type SignedV4, type SignV4Input } from './sigv4/sign';
+export { computeSignature, signaturesEqual } from './sigv4/signature';
+export { defaultSigningKeyCache, deriveSigningKey, SigningKeyCache } from './sigv4/signing-key';
+export { credentialScope, sha256Hex, stringToSign } from './sigv4/string-to-sign';
+export { canonicalUri, uriEncode } from './sigv4/uri-encode';
+export { canonicalizedAmzHeaders, canonicalizedResource, signV2, stringToSignV2, type SigV2Parts } from './sigv2/string-to-sign';

@@ -1,0 +1,300 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { BucketConfigService } from '../buckets/bucket-config.service';
+import { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { IdGenerator } from '../common/ids';
+import { HealthService } from '../health/health.service';
+import { AuditService } from '../audit/audit.service';
+import { refusedInMaintenance } from '../settings/maintenance';
+import { SettingsService } from '../settings/settings.service';
+import { AuthorizationService } from '../iam/authorization.service';
+import { IamService, ResolvedAccessKey } from '../iam/iam.service';
+import { ANONYMOUS, Principal } from '../iam/principal';
+import { MetricsService } from '../metrics/metrics.service';
+import { authenticate } from './auth/authenticate';
+import { createAwsChunkedDecoder } from './auth/aws-chunked-decoder';
+import type { PayloadMode } from './auth/auth.types';
+import { domainToS3 } from './errors/domain-to-s3';
+import { S3Error } from './errors/s3-error';
+import { S3Call, S3Payload } from './handlers/handles-s3.decorator';
+import { header } from './handlers/request-values';
+import { corsResponseHeaders, matchCorsRule } from './http/cors';
+import { H } from './http/headers';
+import { actionFor, policyContext } from './http/policy-context';
+import { parseQuery } from './http/query';
+import { writeError, writeResult } from './http/s3-response-writer';
+import { resolveOperation } from './routing/resolve-operation';
+import { S3Dispatcher } from './s3-dispatcher';
+
+const HEALTH_PATHS = new Set(['/health', '/ready', '/metrics']);
+const MUTATING_METHODS = new Set(['PUT', 'POST', 'DELETE']);
+/** Error codes that mean the caller was refused (audited as `denied`). */
+const DENIAL_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed', 'ExpiredToken']);
+const AUTH_QUERY_KEYS = ['X-Amz-Signature', 'X-Amz-Credential', 'Signature', 'AWSAccessKeyId'];
+const NO_TRAILERS = () => ({});
+
+/**
+ * The S3 port's request handler. It runs on Node's http server directly, with no body parser
+ * and no framework router in the path: bodies stay streams, and routing is the operation table.
+ * (Nest still builds and injects everything here; only its per-request pipeline is skipped.)
+ */
+@Injectable()
+export class S3Server {
+  private readonly logger = new Logger(S3Server.name);
+  private readonly hostId: string;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly iam: IamService,
+    private readonly authz: AuthorizationService,
+    private readonly dispatcher: S3Dispatcher,
+    private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
+    private readonly settings: SettingsService,
+    private readonly health: HealthService,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly bucketConfigs: BucketConfigService,
+  ) {
+    this.hostId = Buffer.from(`${this.config.region}/${process.pid}`).toString('base64');
+  }
+
+  /** For http.createServer(). */
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    void this.serve(req, res);
+  };
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    const requestId = this.ids.requestId();
+    res.setHeader(H.amzRequestId, requestId);
+    res.setHeader(H.amzId2, this.hostId);
+    res.setHeader('Server', 'ObjectStore');
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const rawQuery = q < 0 ? '' : url.slice(q + 1);
+    let operation = 'Unknown';
+    let resource = rawPath;
+    let audited: { bucket?: string; key?: string; principal: Principal | null; mutating: boolean } | undefined;
+    let errorCode: string | undefined;
+    try {
+      resource = safeDecode(rawPath);
+      const { pairs, params: query } = parseQuery(rawQuery);
+      if (HEALTH_PATHS.has(rawPath) && (method === 'GET' || method === 'HEAD') && !this.hasCredentials(req, query)) {
+        operation = rawPath.slice(1);
+        await this.serveHealth(rawPath, res);
+        return;
+      }
+      const route = resolveOperation({
+        method,
+        host: req.headers.host,
+        rawPath,
+        queryNames: new Set(query.keys()),
+        hasHeader: (name) => req.headers[name] !== undefined,
+        domains: this.config.domains,
+      });
+      operation = route.name;
+      audited = { bucket: route.bucket, key: route.key, principal: null, mutating: MUTATING_METHODS.has(route.spec.method) };
+      // CORS headers go on before anything can fail, so that refusals carry them too.
+      if (req.headers.origin !== undefined && route.bucket !== undefined && !route.spec.anonymous) {
+        await this.applyCors(res, route.bucket, method, req.headers);
+      }
+      if (route.spec.anonymous) {
+        // A CORS preflight carries no credentials by design: neither authenticated nor authorized.
+        await writeResult(res, await this.dispatcher.dispatch(this.anonymousCall(req, route, query, requestId, resource)), method);
+        return;
+      }
+      if (refusedInMaintenance(route.spec.method) && this.settings.maintenanceMode()) {
+        throw new S3Error('ServiceUnavailable', { message: this.settings.maintenanceMessage(), headers: { 'Retry-After': '60' } });
+      }
+
+      let resolved: ResolvedAccessKey | null = null;
+      const auth = await authenticate(
+        { method, rawPath, query: pairs, headers: req.headers },
+        async (accessKeyId) => {
+          resolved = await this.iam.findAccessKey(accessKeyId);
+          return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };
+        },
+        { region: this.config.region, now: this.clock.now() },
+      );
+      const identity = resolved as ResolvedAccessKey | null;
+      if (auth.principalId !== null && !identity) throw new S3Error('InvalidAccessKeyId');
+      if (route.spec.notImplemented) {
+        throw new S3Error('NotImplemented', { message: `${route.name} is not implemented by this server yet.` });
+      }
+      const now = this.clock.now();
+      const secure = isSecure(req);
+      // One condition context per request, built only if a policy is evaluated.
+      let conditions: Record<string, string | string[] | undefined> | undefined;
+      const context = () => (conditions ??= policyContext(req, query, auth, identity?.principal ?? null, now, secure));
+      const authorize = async (action: string, bucket?: string, key?: string, versionId?: string) => {
+        await this.authz.authorize({
+          principal: identity?.principal ?? null,
+          identityPolicies: identity?.policies ?? [],
+          action,
+          bucket,
+          key,
+          versionId,
+          context,
+        });
+      };
+      audited.principal = identity?.principal ?? null;
+      await authorize(actionFor(route.spec.action, query), route.bucket, route.key, query.get('versionId') ?? undefined);
+      const principal = identity?.principal ?? ANONYMOUS;
+
+      const call: S3Call = {
+        operation: route.name,
+        bucket: route.bucket ?? '',
+        key: route.key ?? '',
+        query,
+        headers: req.headers,
+        principal,
+        payload: this.payload(req, auth.payload),
+        requestId,
+        resource,
+        secure,
+        authorize: (action, bucket, key, versionId) => authorize(action, bucket, key, versionId),
+        req,
+      };
+      const result = await this.dispatcher.dispatch(call);
+      await writeResult(res, result, method);
+    } catch (err) {
+      const s3err = this.toS3Error(err, requestId, operation);
+      errorCode = s3err.code;
+      // A body we did not read would be parsed as the next request: close the connection instead.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      try {
+        writeError(res, s3err, method, requestId, this.hostId, resource);
+      } catch (writeErr) {
+        this.logger.error({ msg: 'could not write the error response', requestId, error: String(writeErr) });
+        res.destroy();
+      }
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      this.metrics.recordS3(operation, res.statusCode, seconds);
+      // Every mutating S3 operation and every denied one goes on the audit trail (buffered, off the hot path).
+      const denied = errorCode !== undefined && DENIAL_CODES.has(errorCode);
+      if (audited && (audited.mutating || denied)) {
+        this.audit.recordS3({
+          operation,
+          principal: audited.principal,
+          bucket: audited.bucket,
+          key: audited.key,
+          status: denied ? 'denied' : errorCode !== undefined ? 'failure' : 'success',
+          httpStatus: res.statusCode,
+          errorCode,
+          sourceIp: req.socket?.remoteAddress ?? null,
+          userAgent: req.headers['user-agent'] ?? null,
+          requestId,
+        });
+      }
+    }
+  }
+
+  /** Adds the CORS headers of the first rule of the bucket allowing the request's Origin and method. */
+  private async applyCors(res: ServerResponse, bucket: string, method: string, headers: IncomingHttpHeaders): Promise<void> {
+    let rules;
+    try {
+      rules = await this.bucketConfigs.corsRules(bucket);
+    } catch (err) {
+      if (err instanceof DomainError) return; // no such bucket: no CORS headers (the operation says why)
+      throw err;
+    }
+    const origin = header(headers, H.origin) ?? '';
+    // As S3 does, an Access-Control-Request-Method header on an actual request decides the match.
+    const rule = rules && matchCorsRule(rules, origin, header(headers, H.accessControlRequestMethod) ?? method);
+    if (rule) for (const [name, value] of Object.entries(corsResponseHeaders(rule, origin))) res.setHeader(name, value);
+  }
+
+  /** The call of an operation marked `anonymous` (operations.ts): no principal, no authorization. */
+  private anonymousCall(
+    req: IncomingMessage,
+    route: { name: S3Call['operation']; bucket?: string; key?: string },
+    query: URLSearchParams,
+    requestId: string,
+    resource: string,
+  ): S3Call {
+    return {
+      operation: route.name,
+      bucket: route.bucket ?? '',
+      key: route.key ?? '',
+      query,
+      headers: req.headers,
+      principal: ANONYMOUS,
+      payload: this.payload(req, { kind: 'none' }),
+      requestId,
+      resource,
+      secure: isSecure(req),
+      authorize: async () => {
+        throw new S3Error('AccessDenied');
+      },
+      req,
+    };
+  }
+
+  private hasCredentials(req: IncomingMessage, query: URLSearchParams): boolean {
+    return req.headers.authorization !== undefined || AUTH_QUERY_KEYS.some((k) => query.has(k));
+  }
+
+  private async serveHealth(path: string, res: ServerResponse): Promise<void> {
+    let status = 200;
+    let body: string;
+    let type = 'application/json';
+    if (path === '/metrics') {
+      body = await this.metrics.text();
+      type = this.metrics.contentType();
+    } else if (path === '/health') {
+      body = JSON.stringify(this.health.live());
+    } else {
+      try {
+        body = JSON.stringify(await this.health.ready());
+      } catch (err) {
+        status = 503;
+        body = JSON.stringify((err as { response?: unknown }).response ?? { status: 'error' });
+      }
+    }
+    res.statusCode = status;
+    res.setHeader('Content-Type', type);
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  }
+
+  private payload(req: IncomingMessage, mode: PayloadMode): S3Payload {
+    const declared = req.headers[H.contentLength] !== undefined ? Number(req.headers[H.contentLength]) : undefined;
+    if (mode.kind === 'chunked') {
+      const decoder = createAwsChunkedDecoder(mode);
+      const body = pipeline(req, decoder, () => undefined);
+      return { body, length: mode.decodedLength, trailers: () => decoder.trailers };
+    }
+    return { body: req, length: declared, sha256: mode.kind === 'sha256' ? mode.sha256 : undefined, trailers: NO_TRAILERS };
+  }
+
+  private toS3Error(err: unknown, requestId: string, operation: string): S3Error {
+    if (err instanceof S3Error) return err;
+    if (err instanceof DomainError) return domainToS3(err);
+    const code = (err as NodeJS.ErrnoException)?.code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted') {
+      return new S3Error('IncompleteBody');
+    }
+    this.logger.error({ msg: `unhandled error in ${operation}`, requestId, error: String(err) }, (err as Error)?.stack);
+    return new S3Error('InternalError');
+  }
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
+function isSecure(req: IncomingMessage): boolean {
+  return (req.socket as { encrypted?: boolean } | null)?.encrypted === true || req.headers['x-forwarded-proto'] === 'https';
+}
