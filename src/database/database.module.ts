@@ -4,6 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { dataSourceOptions } from './data-source';
 import { DATA_SOURCE, DatabaseService } from './database.service';
+import { bindNumericParameters } from './sqlite-parameters';
 
 @Global()
 @Module({
@@ -15,6 +16,7 @@ import { DATA_SOURCE, DatabaseService } from './database.service';
         const ds = new DataSource(dataSourceOptions(config));
         await ds.initialize();
         await ds.runMigrations({ transaction: 'each' });
+        bindNumericParameters(ds);
         return ds;
       },
     },

@@ -222,7 +222,7 @@ export class MultipartService {
       storageClass: input.storageClass ?? 'STANDARD',
       ...lockAndTagColumns(input.tags, input.lock),
     });
-    await this.db.repo(MultipartUploadEntity).insert(row);
+    await this.db.tx((m) => m.insert(MultipartUploadEntity, row));
     return toUploadView(row);
   }
 

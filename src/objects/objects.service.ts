@@ -257,14 +257,14 @@ export class ObjectsService {
       await this.withRetryOnConflict(() =>
         this.db.tx(async (m) => {
           released = [];
-          const current = await m.findOneBy(BucketEntity, { id: bucket.id });
+          const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
           if (!current) throw bucketNotFound(bucket.name);
           await this.lockKey(m, bucket.id, row.key);
           if (conditions) await this.checkWriteConditions(bucket, row.key, conditions, m);
           applyBucketLock(current, row);
           versioned = current.versioning !== null;
           released.push(...(await this.placeVersion(m, current, row, false)));
-          await m.insert(ObjectEntity, row);
+          await this.db.insert(m, ObjectEntity, [row]);
           await this.blobs.register(m, newBlobs);
           if (extra) released.push(...(await extra(m)));
           await this.blobs.unregister(m, released);
@@ -291,7 +291,7 @@ export class ObjectsService {
     // The tenant is charged for the new row, and credited for a version it replaces.
     await this.tenants.charge(m, bucket.tenantId, row.size, row.isDeleteMarker ? 0 : 1);
     if (bucket.versioning === null) {
-      const previous = await m.findOneBy(ObjectEntity, { ...where, versionId: NULL_VERSION_ID });
+      const previous = await this.db.findOne(ObjectEntity, { ...where, versionId: NULL_VERSION_ID }, m);
       row.versionId = NULL_VERSION_ID;
       row.versionOrder = this.orders.next(row.lastModified, previous?.versionOrder);
       if (!previous) return [];
@@ -299,7 +299,7 @@ export class ObjectsService {
       await this.credit(m, bucket, previous);
       return previous.manifest.map((e) => e.b);
     }
-    const latest = await m.findOne(ObjectEntity, { select: { id: true, versionOrder: true }, where: { ...where, isLatest: true } });
+    const latest = await this.db.findOne(ObjectEntity, { ...where, isLatest: true }, m);
     row.versionOrder = this.orders.next(row.lastModified, latest?.versionOrder);
     const released: string[] = [];
     if (bucket.versioning === 'Enabled') {
@@ -344,7 +344,8 @@ export class ObjectsService {
 
   /** findOne that also locks the row on PostgreSQL (inside a transaction); SQLite runs one transaction at a time. */
   private lockRow(m: EntityManager, where: Partial<Pick<ObjectEntity, 'bucketId' | 'key' | 'versionId' | 'isLatest'>>) {
-    return m.findOne(ObjectEntity, { where, ...(this.db.isPostgres ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+    if (!this.db.isPostgres) return this.db.findOne(ObjectEntity, where, m);
+    return m.findOne(ObjectEntity, { where, lock: { mode: 'pessimistic_write' } });
   }
 
   private async checkWriteConditions(bucket: BucketEntity, key: string, c: WriteConditions, m: EntityManager): Promise<void> {
@@ -378,7 +379,7 @@ export class ObjectsService {
   async entity(bucket: BucketEntity, key: string, versionId?: string, m?: EntityManager): Promise<ObjectEntity> {
     if (versionId !== undefined) assertVersionId(versionId);
     const where = versionId === undefined ? { bucketId: bucket.id, key, isLatest: true } : { bucketId: bucket.id, key, versionId };
-    const row = m ? await this.lockRow(m, where) : await this.db.repo(ObjectEntity).findOneBy(where);
+    const row = m ? await this.lockRow(m, where) : await this.db.findOne(ObjectEntity, where);
     if (!row) {
       if (versionId === undefined) throw new DomainError('ObjectNotFound', undefined, { key });
       throw new DomainError('VersionNotFound', undefined, { key, versionId });

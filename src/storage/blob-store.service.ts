@@ -43,10 +43,10 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
   async register(m: EntityManager, blobs: Array<{ blobId: string; size: number }>): Promise<void> {
     if (blobs.length === 0) return;
     const now = Date.now();
-    await m.insert(
-      BlobEntity,
-      blobs.map((b) => ({ id: b.blobId, size: b.size, createdAt: now })),
-    );
+    const rows = blobs.map((b) => Object.assign(new BlobEntity(), { id: b.blobId, size: b.size, createdAt: now }));
+    // One or a few (a PUT, a part, a copy): the prepared hot path; many: one multi-row INSERT.
+    if (rows.length <= 4) await this.db.insert(m, BlobEntity, rows);
+    else await m.insert(BlobEntity, rows);
   }
 
   async unregister(m: EntityManager, blobIds: string[]): Promise<void> {

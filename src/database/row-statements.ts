@@ -1,0 +1,97 @@
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { sqliteValue } from './sqlite-parameters';
+
+interface Shape {
+  sql: string;
+  columns: ColumnMetadata[];
+}
+
+/**
+ * Point lookups and plain inserts for the request hot path. TypeORM rebuilds the SQL of every
+ * find and insert through its query builders (about a third of the CPU of a small-object request
+ * was spent there); here the SQL of each shape — entity, where-columns (and which are NULL),
+ * inserted columns — is built once from the same entity metadata and reused, and rows are
+ * hydrated with the driver's own conversions and the columns' transformers, so the results are
+ * the entities TypeORM would return. Anything richer (ordering, locks, relations) stays on
+ * TypeORM.
+ */
+export class RowStatements {
+  private readonly shapes = new Map<string, Shape>();
+  private readonly sqlite: boolean;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sqlite = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
+  }
+
+  /** The row whose columns equal `where` (undefined entries are ignored, null means IS NULL), or null. */
+  async findOne<T extends ObjectLiteral>(entity: EntityTarget<T>, where: NoInfer<Partial<T>>, m?: EntityManager): Promise<T | null> {
+    const meta = this.dataSource.getMetadata(entity);
+    const keys = Object.keys(where).filter((k) => where[k] !== undefined);
+    const shapeKey = `find:${meta.name}:${keys.map((k) => (where[k] === null ? `${k}=null` : k)).join(',')}`;
+    let shape = this.shapes.get(shapeKey);
+    if (!shape) {
+      const columns = keys.map((k) => this.column(meta, k));
+      const conditions = columns.map((c, i) =>
+        where[keys[i]] === null ? `${this.name(c)} IS NULL` : `${this.name(c)} = ${this.param(i)}`,
+      );
+      const selected = meta.columns.map((c) => this.name(c)).join(', ');
+      shape = { sql: `SELECT ${selected} FROM ${this.table(meta)} WHERE ${conditions.join(' AND ') || '1 = 1'} LIMIT 1`, columns };
+      this.shapes.set(shapeKey, shape);
+    }
+    const params = shape.columns.filter((_, i) => where[keys[i]] !== null).map((c) => this.persistent(where[c.propertyName], c));
+    const rows = (await (m ?? this.dataSource.manager).query(shape.sql, params)) as Record<string, unknown>[];
+    return rows.length ? this.hydrate<T>(meta, rows[0]) : null;
+  }
+
+  /** INSERT of rows (one statement per row); columns left undefined take their database default. */
+  async insert<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: NoInfer<T>[]): Promise<void> {
+    const meta = this.dataSource.getMetadata(entity);
+    for (const row of rows) {
+      const columns = meta.columns.filter((c) => c.getEntityValue(row) !== undefined);
+      const shapeKey = `insert:${meta.name}:${columns.map((c) => c.propertyName).join(',')}`;
+      let shape = this.shapes.get(shapeKey);
+      if (!shape) {
+        const names = columns.map((c) => this.name(c)).join(', ');
+        const values = columns.map((_, i) => this.param(i)).join(', ');
+        shape = { sql: `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`, columns };
+        this.shapes.set(shapeKey, shape);
+      }
+      await m.query(
+        shape.sql,
+        shape.columns.map((c) => this.persistent(c.getEntityValue(row), c)),
+      );
+    }
+  }
+
+  private hydrate<T>(meta: EntityMetadata, raw: Record<string, unknown>): T {
+    const entity = meta.create() as T;
+    for (const c of meta.columns)
+      c.setEntityValue(entity as ObjectLiteral, this.dataSource.driver.prepareHydratedValue(raw[c.databaseName], c));
+    return entity;
+  }
+
+  private persistent(value: unknown, column: ColumnMetadata): unknown {
+    const v = this.dataSource.driver.preparePersistentValue(value, column) as unknown;
+    return this.sqlite ? sqliteValue(v) : v;
+  }
+
+  private column(meta: EntityMetadata, property: string): ColumnMetadata {
+    const c = meta.findColumnWithPropertyName(property);
+    if (!c) throw new Error(`${meta.name} has no column ${property}`);
+    return c;
+  }
+
+  private name(c: ColumnMetadata): string {
+    return this.dataSource.driver.escape(c.databaseName);
+  }
+
+  private table(meta: EntityMetadata): string {
+    return this.dataSource.driver.escape(meta.tableName);
+  }
+
+  private param(index: number): string {
+    return this.dataSource.driver.createParameter(`p${index}`, index);
+  }
+}
