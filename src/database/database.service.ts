@@ -70,6 +70,11 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.rows.insert(m, entity, rows);
   }
 
+  /** Hot-path DELETE by column values in `m`'s transaction (see RowStatements); returns the rows removed. */
+  delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
+    return this.rows.delete(m, entity, where);
+  }
+
   repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {
     return this.dataSource.getRepository(entity);
   }

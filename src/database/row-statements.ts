@@ -65,6 +65,29 @@ export class RowStatements {
     }
   }
 
+  /** DELETE of the rows whose columns equal `where` (no NULL conditions); returns how many went. */
+  async delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
+    const meta = this.dataSource.getMetadata(entity);
+    const keys = Object.keys(where).filter((k) => where[k] !== undefined);
+    if (keys.length === 0 || keys.some((k) => where[k] === null)) throw new Error('RowStatements.delete needs non-null conditions');
+    const shapeKey = `delete:${meta.name}:${keys.join(',')}`;
+    let shape = this.shapes.get(shapeKey);
+    if (!shape) {
+      const columns = keys.map((k) => this.column(meta, k));
+      const conditions = columns.map((c, i) => `${this.name(c)} = ${this.param(i)}`);
+      shape = { sql: `DELETE FROM ${this.table(meta)} WHERE ${conditions.join(' AND ')}`, columns };
+      this.shapes.set(shapeKey, shape);
+    }
+    const runner = m.queryRunner ?? this.dataSource.createQueryRunner();
+    try {
+      const params = shape.columns.map((c) => this.persistent(where[c.propertyName], c));
+      const result = await runner.query(shape.sql, params, true);
+      return result.affected ?? 0;
+    } finally {
+      if (runner !== m.queryRunner) await runner.release();
+    }
+  }
+
   private hydrate<T>(meta: EntityMetadata, raw: Record<string, unknown>): T {
     const entity = meta.create() as T;
     for (const c of meta.columns)

@@ -295,7 +295,7 @@ export class ObjectsService {
       row.versionId = NULL_VERSION_ID;
       row.versionOrder = this.orders.next(row.lastModified, previous?.versionOrder);
       if (!previous) return [];
-      await m.delete(ObjectEntity, { id: previous.id });
+      await this.db.delete(m, ObjectEntity, { id: previous.id });
       await this.credit(m, bucket, previous);
       return previous.manifest.map((e) => e.b);
     }
@@ -465,15 +465,15 @@ export class ObjectsService {
     await this.withRetryOnConflict(() =>
       this.db.tx(async (m) => {
         released = [];
-        const current = await m.findOneBy(BucketEntity, { id: bucket.id });
+        const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
         if (!current) throw bucketNotFound(bucketName);
         await this.lockKey(m, bucket.id, key);
         if (current.versioning === null) {
           outcome = { deleteMarker: false };
-          const row = await m.findOneBy(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID });
+          const row = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID }, m);
           if (!row) return;
           released = row.manifest.map((e) => e.b);
-          await m.delete(ObjectEntity, { id: row.id });
+          await this.db.delete(m, ObjectEntity, { id: row.id });
           await this.credit(m, current, row);
           await this.blobs.unregister(m, released);
           return;
@@ -495,7 +495,7 @@ export class ObjectsService {
           ...lockAndTagColumns(),
         });
         released = await this.placeVersion(m, current, marker, opts.canBypassGovernance ?? false);
-        await m.insert(ObjectEntity, marker);
+        await this.db.insert(m, ObjectEntity, [marker]);
         await this.blobs.unregister(m, released);
         outcome = { versionId: marker.versionId, deleteMarker: true };
       }),

@@ -50,6 +50,10 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   async unregister(m: EntityManager, blobIds: string[]): Promise<void> {
+    if (blobIds.length <= 4) {
+      for (const id of blobIds) await this.db.delete(m, BlobEntity, { id });
+      return;
+    }
     for (let i = 0; i < blobIds.length; i += SWEEP_BATCH) {
       await m.delete(BlobEntity, { id: In(blobIds.slice(i, i + SWEEP_BATCH)) });
     }

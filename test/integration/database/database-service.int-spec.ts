@@ -163,6 +163,15 @@ describe('DatabaseService.findOne / insert (prepared hot path)', () => {
     });
     expect(seen).toMatchObject({ storageClass: 'STANDARD', versionId: 'null' });
   });
+
+  it('deletes by column values and says how many rows went', async () => {
+    await ctx.db.tx((m) => ctx.db.insert(m, ObjectEntity, [object({ id: 'o-4', key: 'd' }), object({ id: 'o-5', key: 'e' })]));
+    expect(await ctx.db.tx((m) => ctx.db.delete(m, ObjectEntity, { id: 'o-4' }))).toBe(1);
+    expect(await ctx.db.tx((m) => ctx.db.delete(m, ObjectEntity, { id: 'o-4' }))).toBe(0);
+    expect(await ctx.db.findOne(ObjectEntity, { id: 'o-4' })).toBeNull();
+    expect(await ctx.db.findOne(ObjectEntity, { id: 'o-5' })).not.toBeNull();
+    await expect(ctx.db.tx((m) => ctx.db.delete(m, ObjectEntity, {}))).rejects.toThrow(/non-null conditions/);
+  });
 });
 
 (process.env.TEST_DATABASE_URL ? describe.skip : describe)('DatabaseService.tx on SQLite with FSYNC on', () => {
