@@ -1,7 +1,13 @@
+import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
 import { sqliteValue } from './sqlite-parameters';
+
+/** The part of a pg Client or Pool used here. */
+interface PgQueryable {
+  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+}
 
 interface Shape {
   sql: string;
@@ -20,9 +26,12 @@ interface Shape {
 export class RowStatements {
   private readonly shapes = new Map<string, Shape>();
   private readonly sqlite: boolean;
+  private readonly postgres: boolean;
+  private readonly names = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
+    this.postgres = dataSource.options.type === 'postgres';
   }
 
   /** The row whose columns equal `where` (undefined entries are ignored, null means IS NULL), or null. */
@@ -41,7 +50,7 @@ export class RowStatements {
       this.shapes.set(shapeKey, shape);
     }
     const params = shape.columns.filter((_, i) => where[keys[i]] !== null).map((c) => this.persistent(where[c.propertyName], c));
-    const rows = (await (m ?? this.dataSource.manager).query(shape.sql, params)) as Record<string, unknown>[];
+    const { rows } = await this.run(m, shape.sql, params);
     return rows.length ? this.hydrate<T>(meta, rows[0]) : null;
   }
 
@@ -58,7 +67,8 @@ export class RowStatements {
         shape = { sql: `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`, columns };
         this.shapes.set(shapeKey, shape);
       }
-      await m.query(
+      await this.run(
+        m,
         shape.sql,
         shape.columns.map((c) => this.persistent(c.getEntityValue(row), c)),
       );
@@ -78,14 +88,39 @@ export class RowStatements {
       shape = { sql: `DELETE FROM ${this.table(meta)} WHERE ${conditions.join(' AND ')}`, columns };
       this.shapes.set(shapeKey, shape);
     }
-    const runner = m.queryRunner ?? this.dataSource.createQueryRunner();
-    try {
-      const params = shape.columns.map((c) => this.persistent(where[c.propertyName], c));
-      const result = await runner.query(shape.sql, params, true);
-      return result.affected ?? 0;
-    } finally {
-      if (runner !== m.queryRunner) await runner.release();
+    const params = shape.columns.map((c) => this.persistent(where[c.propertyName], c));
+    return (await this.run(m, shape.sql, params)).affected;
+  }
+
+  /**
+   * Runs one statement in `m`'s transaction, or on its own without `m`. PostgreSQL: as a named
+   * prepared statement on the pg connection itself (parsed and planned once per connection, where
+   * TypeORM's unnamed statements are parsed and planned on every call).
+   */
+  private async run(
+    m: EntityManager | undefined,
+    sql: string,
+    params: unknown[],
+  ): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
+    if (!this.postgres) {
+      const runner = m?.queryRunner ?? this.dataSource.createQueryRunner();
+      const result = await runner.query(sql, params, true);
+      return { rows: Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [], affected: result.affected ?? 0 };
     }
+    const query = { name: this.statementName(sql), text: sql, values: params };
+    const inTx = m?.queryRunner as unknown as { connect(): Promise<PgQueryable> } | undefined;
+    const target: PgQueryable = inTx ? await inTx.connect() : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
+    const result = await target.query(query);
+    return { rows: result.rows, affected: result.rowCount ?? 0 };
+  }
+
+  private statementName(sql: string): string {
+    let name = this.names.get(sql);
+    if (!name) {
+      name = `os3_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
+      this.names.set(sql, name);
+    }
+    return name;
   }
 
   private hydrate<T>(meta: EntityMetadata, raw: Record<string, unknown>): T {
