@@ -116,7 +116,7 @@ export class S3Server {
 
       let resolved: ResolvedAccessKey | null = null;
       const auth = await authenticate(
-        { method, rawPath, query: pairs, headers: req.headers },
+        { method, rawPath, query: pairs, headers: req.headers, virtualHostBucket: route.virtualHostBucket },
         async (accessKeyId) => {
           resolved = await this.iam.findAccessKey(accessKeyId);
           return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };

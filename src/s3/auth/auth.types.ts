@@ -9,6 +9,11 @@ export interface AuthRequest {
   query: Array<[string, string]>;
   /** Node's lower-cased header map. */
   headers: IncomingHttpHeaders;
+  /**
+   * The bucket when the Host header named it (virtual-hosted-style, `bucket.<domain>`): SigV2
+   * signs it as a path prefix (`/bucket/key`), SigV4 signs the path as sent.
+   */
+  virtualHostBucket?: string;
 }
 
 /** A resolved secret for an access key id. */

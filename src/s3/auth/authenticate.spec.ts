@@ -509,6 +509,39 @@ describe('authenticate: SigV2', () => {
     },
   );
 
+  it('verifies virtual-hosted-style requests: the bucket of the Host header is signed as a path prefix', async () => {
+    // The developer guide's Object GET and List examples are virtual-hosted requests; the path
+    // on the wire has no bucket, the string to sign has `/awsexamplebucket1`.
+    const date = 'Tue, 27 Mar 2007 19:36:42 +0000';
+    const get = request({
+      rawPath: '/photos/puppy.jpg',
+      virtualHostBucket: 'awsexamplebucket1',
+      headers: { host: 'awsexamplebucket1.us-west-1.s3.amazonaws.com', date, authorization: `AWS ${AKID}:qgk2+6Sv9/oM7G3qLEjTH1a1l1g=` },
+    });
+    await expect(authenticate(get, lookup, opts({ now: new Date(date) }))).resolves.toMatchObject({ method: 'v2-header' });
+    await expectS3Error(
+      authenticate({ ...get, virtualHostBucket: undefined }, lookup, opts({ now: new Date(date) })),
+      'SignatureDoesNotMatch',
+    );
+    const listDate = 'Tue, 27 Mar 2007 19:42:41 +0000';
+    const list = request({
+      rawPath: '/',
+      virtualHostBucket: 'awsexamplebucket1',
+      query: [
+        ['prefix', 'photos'],
+        ['max-keys', '50'],
+        ['marker', 'puppy'],
+      ],
+      headers: {
+        host: 'awsexamplebucket1.s3.amazonaws.com',
+        date: listDate,
+        'user-agent': 'Mozilla/5.0',
+        authorization: `AWS ${AKID}:m0WP8eCtspQl5Ahe6L1SozdX9YA=`,
+      },
+    });
+    await expect(authenticate(list, lookup, opts({ now: new Date(listDate) }))).resolves.toMatchObject({ method: 'v2-header' });
+  });
+
   it('verifies the query form: the developer guide example (Expires=1175139620)', async () => {
     const req = request({
       rawPath: '/johnsmith/photos/puppy.jpg',

@@ -72,6 +72,8 @@ describe('resolveOperation', () => {
     expect(r).toMatchObject({ name: 'GetObject', bucket: 'photos', key: 'dir/file.txt' });
     expect(route('GET', '/', [], 'photos.s3.local')).toMatchObject({ name: 'ListObjects', bucket: 'photos' });
     expect(route('GET', '/', [], 's3.local')).toMatchObject({ name: 'ListBuckets' });
+    expect(r.virtualHostBucket).toBe('photos');
+    expect(route('GET', '/photos/dir/file.txt', [], 's3.local').virtualHostBucket).toBeUndefined();
   });
 
   it('marks the CORS preflight as needing no authentication', () => {

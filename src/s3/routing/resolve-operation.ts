@@ -20,6 +20,8 @@ export interface ResolvedOperation {
   spec: OperationSpec;
   bucket?: string;
   key?: string;
+  /** Set when the bucket came from the Host header (virtual-hosted-style). */
+  virtualHostBucket?: string;
 }
 
 const ENTRIES = Object.entries(OPERATIONS) as Array<[OperationName, OperationSpec]>;
@@ -30,14 +32,20 @@ for (const entry of ENTRIES) {
 }
 
 /** Splits Host + path into bucket and key, for path-style and virtual-hosted-style requests. */
-export function parseAddress(host: string | undefined, rawPath: string, domains: readonly string[]): { bucket?: string; key?: string } {
+export function parseAddress(
+  host: string | undefined,
+  rawPath: string,
+  domains: readonly string[],
+): { bucket?: string; key?: string; virtualHosted?: true } {
   const hostname = (host ?? '').toLowerCase().replace(/:\d+$/, '');
   let bucket: string | undefined;
   let path = rawPath;
+  let fromHost = false;
   for (const domain of domains) {
     const d = domain.replace(/:\d+$/, '');
     if (hostname.length > d.length + 1 && hostname.endsWith('.' + d)) {
       bucket = hostname.slice(0, hostname.length - d.length - 1);
+      fromHost = true;
       break;
     }
   }
@@ -51,7 +59,8 @@ export function parseAddress(host: string | undefined, rawPath: string, domains:
   }
   // Everything after the bucket's slash is the key, byte for byte: `a//b/` stays `a//b/`.
   const keyPart = path.startsWith('/') ? path.slice(1) : path;
-  return keyPart === '' ? { bucket } : { bucket, key: decode(keyPart) };
+  const address = keyPart === '' ? { bucket } : { bucket, key: decode(keyPart) };
+  return fromHost ? { ...address, virtualHosted: true } : address;
 }
 
 function decode(s: string): string {
@@ -64,7 +73,7 @@ function decode(s: string): string {
 
 /** Maps a request to its S3 operation. Pure: no I/O, table-tested. */
 export function resolveOperation(input: RouteInput): ResolvedOperation {
-  const { bucket, key } = parseAddress(input.host, input.rawPath, input.domains);
+  const { bucket, key, virtualHosted } = parseAddress(input.host, input.rawPath, input.domains);
   const scope: Scope = bucket === undefined ? 'service' : key === undefined ? 'bucket' : 'object';
   const candidates = BY_METHOD_SCOPE.get(`${input.method} ${scope}`);
   if (!candidates) {
@@ -83,7 +92,7 @@ export function resolveOperation(input: RouteInput): ResolvedOperation {
     }
   }
   if (!best) throw new S3Error('MethodNotAllowed', { headers: { Allow: allowedMethods(scope) } });
-  return { name: best[0], spec: best[1], bucket, key };
+  return { name: best[0], spec: best[1], bucket, key, ...(virtualHosted ? { virtualHostBucket: bucket } : {}) };
 }
 
 function allowedMethods(scope: Scope): string {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
@@ -30,6 +31,71 @@ describe('virtual-hosted-style addressing', () => {
     expect(await again.Body!.transformToString()).toBe('virtual host');
     s3.destroy();
     path.destroy();
+  });
+});
+
+describe('virtual-hosted-style addressing with Signature V2', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ config: { domains: ['s3.test.local'] } });
+  });
+  afterAll(async () => server?.close());
+
+  /** One SigV2-signed request to 127.0.0.1 with `Host: <bucket>.s3.test.local`, as s3cmd sends with a host_bucket template. */
+  function v2(method: string, bucket: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+    const date = new Date().toUTCString();
+    const contentType = body === undefined ? '' : 'text/plain';
+    const stringToSign = `${method}\n\n${contentType}\n${date}\n/${bucket}${path}`;
+    const signature = createHmac('sha1', server.secretKey).update(stringToSign).digest('base64');
+    const headers: Record<string, string> = {
+      host: `${bucket}.s3.test.local:${new URL(server.endpoint).port}`,
+      date,
+      authorization: `AWS ${server.accessKey}:${signature}`,
+    };
+    if (body !== undefined) Object.assign(headers, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(body)) });
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: new URL(server.endpoint).port, method, path, headers }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('accepts what s3cmd signs for bucket.domain requests, and refuses a signature over the bare path', async () => {
+    const bucket = uniqueBucket('v2host');
+    const s3 = server.client();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    expect((await v2('PUT', bucket, '/dir/v2.txt', 'signed v2')).status).toBe(200);
+    const got = await v2('GET', bucket, '/dir/v2.txt');
+    expect(got).toEqual({ status: 200, body: 'signed v2' });
+    const listed = await v2('GET', bucket, '/');
+    expect(listed.status).toBe(200);
+    expect(listed.body).toContain('<Key>dir/v2.txt</Key>');
+    // Signing the path without the bucket (what path-style would sign) does not verify.
+    const date = new Date().toUTCString();
+    const wrong = createHmac('sha1', server.secretKey).update(`GET\n\n\n${date}\n/dir/v2.txt`).digest('base64');
+    const refused = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: new URL(server.endpoint).port,
+          path: '/dir/v2.txt',
+          headers: { host: `${bucket}.s3.test.local`, date, authorization: `AWS ${server.accessKey}:${wrong}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(refused).toBe(403);
+    s3.destroy();
   });
 });
 

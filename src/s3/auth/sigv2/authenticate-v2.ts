@@ -18,7 +18,7 @@ async function verifyV2(
     secret.secretKey,
     stringToSignV2({
       method: req.method,
-      rawPath: req.rawPath,
+      rawPath: req.virtualHostBucket === undefined ? req.rawPath : `/${req.virtualHostBucket}${req.rawPath}`,
       query: req.query,
       headers: req.headers,
       date,
