@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CLI smoke test: the built server (dist/main.js, run `npm run build` first) against three real
-# clients from Debian's packages: the AWS CLI (/usr/bin/aws, package awscli), rclone and s3cmd.
+# clients from Debian's packages: the AWS CLI (/usr/bin/aws, package awscli), rclone, s3cmd and
+# boto3 (python3-boto3; test/cli/boto3_smoke.py).
 # Every client is configured through env vars and temp files only; nothing under $HOME is read
 # or written. Prints TAP-like `ok - ...` / `not ok - ...` lines, then exactly one line
 #   smoke: N passed, N failed
@@ -282,6 +283,28 @@ check "s3cmd --signature-v2 get" s3cmd_ --signature-v2 get "s3://$S/sigv2/object
 check "SigV2 round trip is byte-identical" cmp "$TMP/v2.bin" "$TMP/v2.back"
 check "s3cmd del --recursive" s3cmd_ del --recursive --force "s3://$S"
 check "s3cmd rb" s3cmd_ rb "s3://$S"
+
+# ---------------------------------------------------------------------------------------------
+# boto3 (test/cli/boto3_smoke.py): Debian's python3-boto3 under /usr/bin/python3, and also the
+# python3 on PATH when it is another interpreter with its own (newer) boto3 — newer releases send
+# CRC checksums with aws-chunked trailers by default, older ones do not; both must work.
+boto3_ran=0
+declare -A boto3_seen=()
+for py in /usr/bin/python3 "$(command -v python3 || true)"; do
+  [ -n "$py" ] && [ -x "$py" ] || continue
+  version="$("$py" -c 'import boto3; print(boto3.__version__)' 2>/dev/null)" || continue
+  [ -z "${boto3_seen[$version]:-}" ] || continue
+  boto3_seen[$version]=1
+  boto3_ran=1
+  while IFS= read -r line; do
+    case "$line" in
+      "ok - "*) ok "${line#ok - }" ;;
+      "not ok - "*) not_ok "${line#not ok - }" ;;
+      *) echo "$line" ;;
+    esac
+  done < <("$py" "$ROOT/test/cli/boto3_smoke.py" "$ENDPOINT" "$ACCESS_KEY" "$SECRET_KEY" "${SUFFIX}-${version//./}" "$TMP" 2>&1 || echo "not ok - boto3 $version: the script exited with an error")
+done
+[ "$boto3_ran" = 1 ] || not_ok "boto3 is installed (apt-get install python3-boto3)"
 
 # ---------------------------------------------------------------------------------------------
 if kill -0 "$SERVER_PID" 2>/dev/null; then ok "server still running"; else not_ok "server still running" "$TMP/server.log"; fi
