@@ -7,6 +7,7 @@ import { MultipartModule } from '../multipart/multipart.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { ObjectsModule } from '../objects/objects.module';
 import { AccessHandlers } from './handlers/access.handlers';
+import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
@@ -29,6 +30,7 @@ const HANDLER_GROUPS = [
   ObjectLockHandlers,
   ObjectTaggingHandlers,
   BucketConfigHandlers,
+  AbsentConfigHandlers,
   BucketNotificationHandlers,
 ];
 

@@ -164,7 +164,7 @@ describe('hostile input', () => {
   it('answers MethodNotAllowed and NotImplemented as S3 does', async () => {
     const patch = await rawRequest(server, { method: 'PATCH', path: `/${bucket}/k` });
     expect(patch.status).toBe(405);
-    const ni = await rawRequest(server, { method: 'GET', path: `/${bucket}`, query: [['website', '']] });
+    const ni = await rawRequest(server, { method: 'PUT', path: `/${bucket}`, query: [['website', '']] });
     expect(ni.status).toBe(501);
     expect(xmlField(ni.body, 'Code')).toBe('NotImplemented');
   });

@@ -1,0 +1,83 @@
+import {
+  CreateBucketCommand,
+  GetBucketAccelerateConfigurationCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketReplicationCommand,
+  GetBucketRequestPaymentCommand,
+  GetBucketWebsiteCommand,
+  GetPublicAccessBlockCommand,
+  PutBucketEncryptionCommand,
+  PutBucketReplicationCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
+
+/** Features the server does not offer: reads answer "none configured" as S3 does, writes 501. */
+describe('bucket configurations this server does not offer', () => {
+  let server: TestServer;
+  let s3: S3Client;
+  const bucket = uniqueBucket('absent');
+  beforeAll(async () => {
+    server = await startServer();
+    s3 = server.client();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await server?.close();
+  });
+
+  it.each([
+    ['GetBucketEncryption', () => new GetBucketEncryptionCommand({ Bucket: bucket }), 'ServerSideEncryptionConfigurationNotFoundError'],
+    ['GetBucketWebsite', () => new GetBucketWebsiteCommand({ Bucket: bucket }), 'NoSuchWebsiteConfiguration'],
+    ['GetBucketReplication', () => new GetBucketReplicationCommand({ Bucket: bucket }), 'ReplicationConfigurationNotFoundError'],
+    ['GetBucketOwnershipControls', () => new GetBucketOwnershipControlsCommand({ Bucket: bucket }), 'OwnershipControlsNotFoundError'],
+    ['GetPublicAccessBlock', () => new GetPublicAccessBlockCommand({ Bucket: bucket }), 'NoSuchPublicAccessBlockConfiguration'],
+  ] as const)('%s answers 404 %s', async (_op, command, code) => {
+    await expect(s3.send(command() as never)).rejects.toMatchObject({ name: code, $metadata: { httpStatusCode: 404 } });
+  });
+
+  it('GetBucketLogging, GetBucketAccelerateConfiguration and GetBucketRequestPayment answer the unconfigured state', async () => {
+    const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
+    expect(logging.$metadata.httpStatusCode).toBe(200);
+    expect(logging.LoggingEnabled).toBeUndefined();
+    const accelerate = await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: bucket }));
+    expect(accelerate.$metadata.httpStatusCode).toBe(200);
+    expect(accelerate.Status).toBeUndefined();
+    const payment = await s3.send(new GetBucketRequestPaymentCommand({ Bucket: bucket }));
+    expect(payment.Payer).toBe('BucketOwner');
+  });
+
+  it('answers NoSuchBucket for a bucket that does not exist', async () => {
+    const missing = uniqueBucket('missing');
+    await expect(s3.send(new GetBucketEncryptionCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(s3.send(new GetBucketRequestPaymentCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+  });
+
+  it('refuses to set them: 501 NotImplemented, and nothing changes', async () => {
+    await expect(
+      s3.send(
+        new PutBucketEncryptionCommand({
+          Bucket: bucket,
+          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+    await expect(
+      s3.send(
+        new PutBucketReplicationCommand({
+          Bucket: bucket,
+          ReplicationConfiguration: {
+            Role: 'arn:aws:iam::1:role/r',
+            Rules: [{ Status: 'Enabled', Destination: { Bucket: 'arn:aws:s3:::d' } }],
+          },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'NotImplemented' });
+    await expect(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).rejects.toMatchObject({
+      name: 'ServerSideEncryptionConfigurationNotFoundError',
+    });
+  });
+});
