@@ -82,6 +82,36 @@ export const OPERATIONS = {
   GetPublicAccessBlock: op('GET', 'bucket', 's3:GetBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
   GetBucketAccelerateConfiguration: op('GET', 'bucket', 's3:GetAccelerateConfiguration', { query: ['accelerate'] }),
   GetBucketRequestPayment: op('GET', 'bucket', 's3:GetBucketRequestPayment', { query: ['requestPayment'] }),
+  // Bucket analytics, metrics, S3 inventory and Intelligent-Tiering configurations: not offered.
+  // Listed so that their requests answer 501 instead of falling through to ListObjects.
+  ListBucketAnalyticsConfigurations: op('GET', 'bucket', 's3:GetAnalyticsConfiguration', { query: ['analytics'], ...NI }),
+  GetBucketAnalyticsConfiguration: op('GET', 'bucket', 's3:GetAnalyticsConfiguration', { query: ['analytics', 'id'], ...NI }),
+  PutBucketAnalyticsConfiguration: op('PUT', 'bucket', 's3:PutAnalyticsConfiguration', { query: ['analytics'], ...NI }),
+  DeleteBucketAnalyticsConfiguration: op('DELETE', 'bucket', 's3:PutAnalyticsConfiguration', { query: ['analytics'], ...NI }),
+  ListBucketMetricsConfigurations: op('GET', 'bucket', 's3:GetMetricsConfiguration', { query: ['metrics'], ...NI }),
+  GetBucketMetricsConfiguration: op('GET', 'bucket', 's3:GetMetricsConfiguration', { query: ['metrics', 'id'], ...NI }),
+  PutBucketMetricsConfiguration: op('PUT', 'bucket', 's3:PutMetricsConfiguration', { query: ['metrics'], ...NI }),
+  DeleteBucketMetricsConfiguration: op('DELETE', 'bucket', 's3:PutMetricsConfiguration', { query: ['metrics'], ...NI }),
+  ListBucketInventoryConfigurations: op('GET', 'bucket', 's3:GetInventoryConfiguration', { query: ['inventory'], ...NI }),
+  GetBucketInventoryConfiguration: op('GET', 'bucket', 's3:GetInventoryConfiguration', { query: ['inventory', 'id'], ...NI }),
+  PutBucketInventoryConfiguration: op('PUT', 'bucket', 's3:PutInventoryConfiguration', { query: ['inventory'], ...NI }),
+  DeleteBucketInventoryConfiguration: op('DELETE', 'bucket', 's3:PutInventoryConfiguration', { query: ['inventory'], ...NI }),
+  ListBucketIntelligentTieringConfigurations: op('GET', 'bucket', 's3:GetIntelligentTieringConfiguration', {
+    query: ['intelligent-tiering'],
+    ...NI,
+  }),
+  GetBucketIntelligentTieringConfiguration: op('GET', 'bucket', 's3:GetIntelligentTieringConfiguration', {
+    query: ['intelligent-tiering', 'id'],
+    ...NI,
+  }),
+  PutBucketIntelligentTieringConfiguration: op('PUT', 'bucket', 's3:PutIntelligentTieringConfiguration', {
+    query: ['intelligent-tiering'],
+    ...NI,
+  }),
+  DeleteBucketIntelligentTieringConfiguration: op('DELETE', 'bucket', 's3:PutIntelligentTieringConfiguration', {
+    query: ['intelligent-tiering'],
+    ...NI,
+  }),
 
   PutObject: op('PUT', 'object', 's3:PutObject'),
   OptionsObject: op('OPTIONS', 'object', '', { anonymous: true }),

@@ -76,6 +76,15 @@ describe('resolveOperation', () => {
     expect(route('GET', '/photos/dir/file.txt', [], 's3.local').virtualHostBucket).toBeUndefined();
   });
 
+  it('routes sub-resources of features not offered to their own operation, never to ListObjects', () => {
+    expect(route('GET', '/b?analytics')).toMatchObject({ name: 'ListBucketAnalyticsConfigurations', spec: { notImplemented: true } });
+    expect(route('GET', '/b?analytics&id=a1').name).toBe('GetBucketAnalyticsConfiguration');
+    expect(route('GET', '/b?metrics&id=m').name).toBe('GetBucketMetricsConfiguration');
+    expect(route('PUT', '/b?inventory&id=i').name).toBe('PutBucketInventoryConfiguration');
+    expect(route('DELETE', '/b?intelligent-tiering&id=t').name).toBe('DeleteBucketIntelligentTieringConfiguration');
+    expect(route('GET', '/b?list-type=2').name).toBe('ListObjectsV2');
+  });
+
   it('marks the CORS preflight as needing no authentication', () => {
     expect(route('OPTIONS', '/b/k').spec.anonymous).toBe(true);
     expect(route('GET', '/b/k').spec.anonymous).toBeUndefined();

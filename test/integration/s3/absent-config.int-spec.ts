@@ -8,6 +8,9 @@ import {
   GetBucketRequestPaymentCommand,
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
+  ListBucketAnalyticsConfigurationsCommand,
+  ListBucketInventoryConfigurationsCommand,
+  ListBucketMetricsConfigurationsCommand,
   PutBucketEncryptionCommand,
   PutBucketReplicationCommand,
   S3Client,
@@ -48,6 +51,16 @@ describe('bucket configurations this server does not offer', () => {
     expect(accelerate.Status).toBeUndefined();
     const payment = await s3.send(new GetBucketRequestPaymentCommand({ Bucket: bucket }));
     expect(payment.Payer).toBe('BucketOwner');
+  });
+
+  it('answers 501 for analytics, metrics and S3 inventory configurations (not a ListObjects page)', async () => {
+    for (const command of [
+      new ListBucketAnalyticsConfigurationsCommand({ Bucket: bucket }),
+      new ListBucketMetricsConfigurationsCommand({ Bucket: bucket }),
+      new ListBucketInventoryConfigurationsCommand({ Bucket: bucket }),
+    ]) {
+      await expect(s3.send(command as never)).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+    }
   });
 
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
