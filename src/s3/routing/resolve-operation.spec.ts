@@ -85,6 +85,28 @@ describe('resolveOperation', () => {
     expect(route('GET', '/b?list-type=2').name).toBe('ListObjectsV2');
   });
 
+  it('answers NotImplemented for a sub-resource no operation here names, never the bare operation', () => {
+    // Without this, DELETE /b?publicAccessBlock would be DeleteBucket and PUT /b?website CreateBucket.
+    for (const [method, target] of [
+      ['DELETE', '/b?publicAccessBlock'],
+      ['PUT', '/b?publicAccessBlock'],
+      ['DELETE', '/b?ownershipControls'],
+      ['PUT', '/b?accelerate'],
+      ['PUT', '/b?requestPayment'],
+      ['PUT', '/b?metadataTable'],
+      ['GET', '/b/k?session'],
+      ['PUT', '/b/k?renameObject'],
+      ['GET', '/b?acl&tagging'],
+    ]) {
+      expect(() => route(method, target)).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
+    }
+    expect(route('DELETE', '/b').name).toBe('DeleteBucket');
+    expect(route('GET', '/b/k?versionId=3&partNumber=1&response-content-type=x').name).toBe('GetObject');
+    expect(route('DELETE', '/b/k?versionId=3').name).toBe('DeleteObject');
+    expect(route('GET', '/b?versions&prefix=p').name).toBe('ListObjectVersions');
+    expect(route('POST', '/b?delete').name).toBe('DeleteObjects');
+  });
+
   it('marks the CORS preflight as needing no authentication', () => {
     expect(route('OPTIONS', '/b/k').spec.anonymous).toBe(true);
     expect(route('GET', '/b/k').spec.anonymous).toBeUndefined();

@@ -24,6 +24,49 @@ export interface ResolvedOperation {
   virtualHostBucket?: string;
 }
 
+/**
+ * Query parameters that always name an S3 operation of their own (bucket and object
+ * sub-resources). Parameters that only refine an operation (versionId, partNumber, prefix,
+ * response-*) are not here.
+ */
+const SUB_RESOURCES = new Set([
+  'accelerate',
+  'acl',
+  'analytics',
+  'attributes',
+  'cors',
+  'delete',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'legal-hold',
+  'lifecycle',
+  'location',
+  'logging',
+  'metadataConfiguration',
+  'metadataTable',
+  'metrics',
+  'notification',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'renameObject',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'select',
+  'session',
+  'tagging',
+  'torrent',
+  'uploads',
+  'versioning',
+  'versions',
+  'website',
+]);
+
 const ENTRIES = Object.entries(OPERATIONS) as Array<[OperationName, OperationSpec]>;
 const BY_METHOD_SCOPE = new Map<string, Array<[OperationName, OperationSpec]>>();
 for (const entry of ENTRIES) {
@@ -92,6 +135,14 @@ export function resolveOperation(input: RouteInput): ResolvedOperation {
     }
   }
   if (!best) throw new S3Error('MethodNotAllowed', { headers: { Allow: allowedMethods(scope) } });
+  // A sub-resource the chosen operation does not name means another S3 operation, one this table
+  // lacks: answer NotImplemented rather than serve the bare operation (`DELETE /b?publicAccessBlock`
+  // must never delete the bucket).
+  for (const name of input.queryNames) {
+    if (SUB_RESOURCES.has(name) && !best[1].query?.includes(name)) {
+      throw new S3Error('NotImplemented', { message: `The ?${name} sub-resource is not implemented for ${input.method} by this server.` });
+    }
+  }
   return { name: best[0], spec: best[1], bucket, key, ...(virtualHosted ? { virtualHostBucket: bucket } : {}) };
 }
 

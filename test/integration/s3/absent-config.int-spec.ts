@@ -1,5 +1,7 @@
 import {
   CreateBucketCommand,
+  DeleteBucketOwnershipControlsCommand,
+  DeletePublicAccessBlockCommand,
   GetBucketAccelerateConfigurationCommand,
   GetBucketEncryptionCommand,
   GetBucketLoggingCommand,
@@ -8,9 +10,11 @@ import {
   GetBucketRequestPaymentCommand,
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
+  HeadBucketCommand,
   ListBucketAnalyticsConfigurationsCommand,
   ListBucketInventoryConfigurationsCommand,
   ListBucketMetricsConfigurationsCommand,
+  PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
   PutBucketReplicationCommand,
   S3Client,
@@ -61,6 +65,20 @@ describe('bucket configurations this server does not offer', () => {
     ]) {
       await expect(s3.send(command as never)).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
     }
+  });
+
+  it('never takes DeletePublicAccessBlock or DeleteBucketOwnershipControls for DeleteBucket (the empty bucket stays)', async () => {
+    const empty = uniqueBucket('keep');
+    await s3.send(new CreateBucketCommand({ Bucket: empty }));
+    await expect(s3.send(new DeletePublicAccessBlockCommand({ Bucket: empty }))).rejects.toMatchObject({
+      name: 'NotImplemented',
+      $metadata: { httpStatusCode: 501 },
+    });
+    await expect(s3.send(new DeleteBucketOwnershipControlsCommand({ Bucket: empty }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    await expect(
+      s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: empty, AccelerateConfiguration: { Status: 'Enabled' } })),
+    ).rejects.toMatchObject({ name: 'NotImplemented' });
+    expect((await s3.send(new HeadBucketCommand({ Bucket: empty }))).$metadata.httpStatusCode).toBe(200);
   });
 
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
