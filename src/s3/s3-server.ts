@@ -27,6 +27,7 @@ import { H } from './http/headers';
 import { actionFor, policyContext } from './http/policy-context';
 import { parseQuery } from './http/query';
 import { refuseServerSideEncryption } from './http/server-side-encryption';
+import { assertKnownStorageClass } from './http/storage-class';
 import { writeError, writeResult } from './http/s3-response-writer';
 import { resolveOperation } from './routing/resolve-operation';
 import { S3Dispatcher } from './s3-dispatcher';
@@ -149,6 +150,7 @@ export class S3Server {
       await authorize(actionFor(route.spec.action, query), route.bucket, route.key, query.get('versionId') ?? undefined);
       const principal = identity?.principal ?? ANONYMOUS;
       refuseServerSideEncryption(req.headers);
+      assertKnownStorageClass(req.headers);
 
       const call: S3Call = {
         operation: route.name,

@@ -16,7 +16,8 @@ describe('server-side encryption requests', () => {
   let server: TestServer;
   let s3: S3Client;
   const bucket = uniqueBucket('sse');
-  const customerKey = randomBytes(32);
+  // 32 bytes: the SDK base64-encodes the key and adds its MD5.
+  const customerKey = randomBytes(16).toString('hex');
   beforeAll(async () => {
     server = await startServer();
     s3 = server.client();
@@ -64,5 +65,34 @@ describe('server-side encryption requests', () => {
     const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'plain.txt' }));
     expect(await got.Body!.transformToString()).toBe('plain');
     expect(got.ServerSideEncryption).toBeUndefined();
+  });
+});
+
+describe('x-amz-storage-class', () => {
+  let server: TestServer;
+  let s3: S3Client;
+  const bucket = uniqueBucket('class');
+  beforeAll(async () => {
+    server = await startServer();
+    s3 = server.client();
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    await server?.close();
+  });
+
+  it('accepts the classes S3 knows (one tier here: stored and listed as STANDARD) and refuses others', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'ia', Body: 'x', StorageClass: 'STANDARD_IA' }));
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    expect(listed.Contents?.map((o) => [o.Key, o.StorageClass])).toEqual([['ia', 'STANDARD']]);
+    expect(await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'ia' }))).Body!.transformToString()).toBe('x');
+    await expect(
+      s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bad', Body: 'x', StorageClass: 'NOT_A_CLASS' as never })),
+    ).rejects.toMatchObject({
+      name: 'InvalidStorageClass',
+      $metadata: { httpStatusCode: 400 },
+    });
+    expect((await s3.send(new ListObjectsV2Command({ Bucket: bucket }))).KeyCount).toBe(1);
   });
 });
