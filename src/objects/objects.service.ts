@@ -417,6 +417,21 @@ export class ObjectsService {
     return { object: toObjectView(row), range: this.selectRange(row, opts.partNumber, opts.range), versioned: bucket.versioning !== null };
   }
 
+  /**
+   * GetObjectAttributes: the version's view, and for a multipart object the size of each part in
+   * order (part numbers are 1..n, as GET ?partNumber counts them); null for a single PUT.
+   */
+  async attributes(
+    bucketName: string,
+    key: string,
+    versionId?: string,
+  ): Promise<{ object: ObjectView; partSizes: number[] | null; versioned: boolean }> {
+    const bucket = await this.buckets.entity(bucketName);
+    const row = await this.entity(bucket, key, versionId);
+    const partSizes = row.partCount === null ? null : row.manifest.map((e) => e.s);
+    return { object: toObjectView(row), partSizes, versioned: bucket.versioning !== null };
+  }
+
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, opts.versionId);

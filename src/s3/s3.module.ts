@@ -8,6 +8,7 @@ import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { ObjectsModule } from '../objects/objects.module';
 import { AccessHandlers } from './handlers/access.handlers';
 import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
+import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
@@ -31,6 +32,7 @@ const HANDLER_GROUPS = [
   ObjectTaggingHandlers,
   BucketConfigHandlers,
   AbsentConfigHandlers,
+  ObjectAttributesHandlers,
   BucketNotificationHandlers,
 ];
 

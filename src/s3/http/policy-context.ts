@@ -52,6 +52,7 @@ function sourceIp(req: IncomingMessage): string | undefined {
 /** Operations addressed to a specific version use the *Version* IAM actions, as S3 does. */
 const VERSION_ACTIONS: Record<string, string> = {
   's3:GetObject': 's3:GetObjectVersion',
+  's3:GetObjectAttributes': 's3:GetObjectVersionAttributes',
   's3:DeleteObject': 's3:DeleteObjectVersion',
   's3:GetObjectAcl': 's3:GetObjectVersionAcl',
   's3:PutObjectAcl': 's3:PutObjectVersionAcl',

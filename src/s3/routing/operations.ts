@@ -134,7 +134,7 @@ export const OPERATIONS = {
   PutObjectRetention: op('PUT', 'object', 's3:PutObjectRetention', { query: ['retention'] }),
   GetObjectLegalHold: op('GET', 'object', 's3:GetObjectLegalHold', { query: ['legal-hold'] }),
   PutObjectLegalHold: op('PUT', 'object', 's3:PutObjectLegalHold', { query: ['legal-hold'] }),
-  GetObjectAttributes: op('GET', 'object', 's3:GetObjectAttributes', { query: ['attributes'], ...NI }),
+  GetObjectAttributes: op('GET', 'object', 's3:GetObjectAttributes', { query: ['attributes'] }),
   RestoreObject: op('POST', 'object', 's3:RestoreObject', { query: ['restore'], ...NI }),
   SelectObjectContent: op('POST', 'object', 's3:GetObject', { query: ['select'], ...NI }),
   GetObjectTorrent: op('GET', 'object', 's3:GetObject', { query: ['torrent'], ...NI }),
