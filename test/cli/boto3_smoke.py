@@ -21,14 +21,21 @@ endpoint, access_key, secret_key, suffix, work = sys.argv[1:6]
 LABEL = f"boto3 {boto3.__version__}"
 MiB = 1024 * 1024
 
-s3 = boto3.client(
-    "s3",
-    endpoint_url=endpoint,
-    aws_access_key_id=access_key,
-    aws_secret_access_key=secret_key,
-    region_name="us-east-1",
-    config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-)
+
+
+def client(secret=secret_key, **config):
+    """A path-style client of the server, without retries (a failure shows at once)."""
+    return boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        aws_access_key_id=access_key,
+        aws_secret_access_key=secret,
+        region_name="us-east-1",
+        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}, **config),
+    )
+
+
+s3 = client()
 
 
 def check(name, fn):
@@ -122,14 +129,7 @@ def presigned():
         expect(res.status == 200, f"presigned PUT status {res.status}")
     expect(s3.get_object(Bucket=bucket, Key="presigned/put.txt")["Body"].read() == b"sent without credentials", "presigned PUT stored")
     # boto3 presigns with Signature V2 unless told otherwise; SigV4 query auth as well.
-    v4 = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=access_key,
-        aws_secret_access_key=secret_key,
-        region_name="us-east-1",
-        config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-    )
+    v4 = client(signature_version="s3v4")
     v4_url = v4.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "dir/small.bin"}, ExpiresIn=300)
     expect("X-Amz-Signature=" in v4_url, "a SigV4 URL")
     with urllib.request.urlopen(v4_url) as res:
@@ -145,14 +145,7 @@ def tagging():
 def errors():
     expect(error_code(lambda: s3.get_object(Bucket=bucket, Key="no/such/key")) == ("NoSuchKey", 404), "NoSuchKey")
     expect(error_code(lambda: s3.head_bucket(Bucket=f"no-such-bucket-{suffix}"))[1] == 404, "head_bucket 404")
-    bad = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        aws_access_key_id=access_key,
-        aws_secret_access_key="not-the-secret",
-        region_name="us-east-1",
-        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
-    )
+    bad = client(secret="not-the-secret")
     expect(error_code(lambda: bad.list_objects_v2(Bucket=bucket)) == ("SignatureDoesNotMatch", 403), "SignatureDoesNotMatch")
 
 

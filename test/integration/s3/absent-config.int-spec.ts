@@ -17,24 +17,14 @@ import {
   PutBucketAccelerateConfigurationCommand,
   PutBucketEncryptionCommand,
   PutBucketReplicationCommand,
-  S3Client,
 } from '@aws-sdk/client-s3';
-import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
+import { s3Fixture } from '../../support/s3-fixture';
+import { uniqueBucket } from '../../support/start-server';
 
 /** Features the server does not offer: reads answer "none configured" as S3 does, writes 501. */
 describe('bucket configurations this server does not offer', () => {
-  let server: TestServer;
-  let s3: S3Client;
-  const bucket = uniqueBucket('absent');
-  beforeAll(async () => {
-    server = await startServer();
-    s3 = server.client();
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  });
-  afterAll(async () => {
-    s3?.destroy();
-    await server?.close();
-  });
+  const f = s3Fixture('absent');
+  const bucket = f.bucket;
 
   it.each([
     ['GetBucketEncryption', () => new GetBucketEncryptionCommand({ Bucket: bucket }), 'ServerSideEncryptionConfigurationNotFoundError'],
@@ -43,17 +33,17 @@ describe('bucket configurations this server does not offer', () => {
     ['GetBucketOwnershipControls', () => new GetBucketOwnershipControlsCommand({ Bucket: bucket }), 'OwnershipControlsNotFoundError'],
     ['GetPublicAccessBlock', () => new GetPublicAccessBlockCommand({ Bucket: bucket }), 'NoSuchPublicAccessBlockConfiguration'],
   ] as const)('%s answers 404 %s', async (_op, command, code) => {
-    await expect(s3.send(command() as never)).rejects.toMatchObject({ name: code, $metadata: { httpStatusCode: 404 } });
+    await expect(f.s3.send(command() as never)).rejects.toMatchObject({ name: code, $metadata: { httpStatusCode: 404 } });
   });
 
   it('GetBucketLogging, GetBucketAccelerateConfiguration and GetBucketRequestPayment answer the unconfigured state', async () => {
-    const logging = await s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
+    const logging = await f.s3.send(new GetBucketLoggingCommand({ Bucket: bucket }));
     expect(logging.$metadata.httpStatusCode).toBe(200);
     expect(logging.LoggingEnabled).toBeUndefined();
-    const accelerate = await s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: bucket }));
+    const accelerate = await f.s3.send(new GetBucketAccelerateConfigurationCommand({ Bucket: bucket }));
     expect(accelerate.$metadata.httpStatusCode).toBe(200);
     expect(accelerate.Status).toBeUndefined();
-    const payment = await s3.send(new GetBucketRequestPaymentCommand({ Bucket: bucket }));
+    const payment = await f.s3.send(new GetBucketRequestPaymentCommand({ Bucket: bucket }));
     expect(payment.Payer).toBe('BucketOwner');
   });
 
@@ -63,33 +53,33 @@ describe('bucket configurations this server does not offer', () => {
       new ListBucketMetricsConfigurationsCommand({ Bucket: bucket }),
       new ListBucketInventoryConfigurationsCommand({ Bucket: bucket }),
     ]) {
-      await expect(s3.send(command as never)).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
+      await expect(f.s3.send(command as never)).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
     }
   });
 
   it('never takes DeletePublicAccessBlock or DeleteBucketOwnershipControls for DeleteBucket (the empty bucket stays)', async () => {
     const empty = uniqueBucket('keep');
-    await s3.send(new CreateBucketCommand({ Bucket: empty }));
-    await expect(s3.send(new DeletePublicAccessBlockCommand({ Bucket: empty }))).rejects.toMatchObject({
+    await f.s3.send(new CreateBucketCommand({ Bucket: empty }));
+    await expect(f.s3.send(new DeletePublicAccessBlockCommand({ Bucket: empty }))).rejects.toMatchObject({
       name: 'NotImplemented',
       $metadata: { httpStatusCode: 501 },
     });
-    await expect(s3.send(new DeleteBucketOwnershipControlsCommand({ Bucket: empty }))).rejects.toMatchObject({ name: 'NotImplemented' });
+    await expect(f.s3.send(new DeleteBucketOwnershipControlsCommand({ Bucket: empty }))).rejects.toMatchObject({ name: 'NotImplemented' });
     await expect(
-      s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: empty, AccelerateConfiguration: { Status: 'Enabled' } })),
+      f.s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: empty, AccelerateConfiguration: { Status: 'Enabled' } })),
     ).rejects.toMatchObject({ name: 'NotImplemented' });
-    expect((await s3.send(new HeadBucketCommand({ Bucket: empty }))).$metadata.httpStatusCode).toBe(200);
+    expect((await f.s3.send(new HeadBucketCommand({ Bucket: empty }))).$metadata.httpStatusCode).toBe(200);
   });
 
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
     const missing = uniqueBucket('missing');
-    await expect(s3.send(new GetBucketEncryptionCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
-    await expect(s3.send(new GetBucketRequestPaymentCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(f.s3.send(new GetBucketEncryptionCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
+    await expect(f.s3.send(new GetBucketRequestPaymentCommand({ Bucket: missing }))).rejects.toMatchObject({ name: 'NoSuchBucket' });
   });
 
   it('refuses to set them: 501 NotImplemented, and nothing changes', async () => {
     await expect(
-      s3.send(
+      f.s3.send(
         new PutBucketEncryptionCommand({
           Bucket: bucket,
           ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -97,7 +87,7 @@ describe('bucket configurations this server does not offer', () => {
       ),
     ).rejects.toMatchObject({ name: 'NotImplemented', $metadata: { httpStatusCode: 501 } });
     await expect(
-      s3.send(
+      f.s3.send(
         new PutBucketReplicationCommand({
           Bucket: bucket,
           ReplicationConfiguration: {
@@ -107,7 +97,7 @@ describe('bucket configurations this server does not offer', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'NotImplemented' });
-    await expect(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).rejects.toMatchObject({
+    await expect(f.s3.send(new GetBucketEncryptionCommand({ Bucket: bucket }))).rejects.toMatchObject({
       name: 'ServerSideEncryptionConfigurationNotFoundError',
     });
   });

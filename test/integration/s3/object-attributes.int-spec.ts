@@ -7,32 +7,22 @@ import {
   GetObjectAttributesCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
-  S3Client,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { rawRequest, xmlField } from '../../support/raw-request';
-import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
+import { s3Fixture } from '../../support/s3-fixture';
+import { uniqueBucket } from '../../support/start-server';
 
 const MiB = 1024 * 1024;
 
 describe('GetObjectAttributes', () => {
-  let server: TestServer;
-  let s3: S3Client;
-  const bucket = uniqueBucket('attrs');
+  const f = s3Fixture('attrs');
+  const bucket = f.bucket;
   const body = randomBytes(1000);
-  beforeAll(async () => {
-    server = await startServer();
-    s3 = server.client();
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'single', Body: body, ChecksumAlgorithm: 'SHA256' }));
-  });
-  afterAll(async () => {
-    s3?.destroy();
-    await server?.close();
-  });
+  beforeAll(() => f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'single', Body: body, ChecksumAlgorithm: 'SHA256' })));
 
   it('answers ETag (unquoted), checksum, storage class and size of a single PUT, without parts', async () => {
-    const res = await s3.send(
+    const res = await f.s3.send(
       new GetObjectAttributesCommand({
         Bucket: bucket,
         Key: 'single',
@@ -48,7 +38,7 @@ describe('GetObjectAttributes', () => {
   });
 
   it('returns only what was asked for', async () => {
-    const res = await s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'single', ObjectAttributes: ['ObjectSize'] }));
+    const res = await f.s3.send(new GetObjectAttributesCommand({ Bucket: bucket, Key: 'single', ObjectAttributes: ['ObjectSize'] }));
     expect(res.ObjectSize).toBe(1000);
     expect(res.ETag).toBeUndefined();
     expect(res.Checksum).toBeUndefined();
@@ -56,15 +46,17 @@ describe('GetObjectAttributes', () => {
 
   it('lists the parts of a multipart object, paginated by max-parts and part-number-marker', async () => {
     const Key = 'multi';
-    const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
+    const { UploadId } = await f.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key }));
     const sizes = [5 * MiB, 5 * MiB, 123];
     const Parts = [];
     for (const [i, size] of sizes.entries()) {
-      const { ETag } = await s3.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body: randomBytes(size) }));
+      const { ETag } = await f.s3.send(
+        new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body: randomBytes(size) }),
+      );
       Parts.push({ ETag, PartNumber: i + 1 });
     }
-    await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts } }));
-    const first = await s3.send(
+    await f.s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key, UploadId, MultipartUpload: { Parts } }));
+    const first = await f.s3.send(
       new GetObjectAttributesCommand({ Bucket: bucket, Key, ObjectAttributes: ['ObjectParts', 'ETag', 'ObjectSize'], MaxParts: 2 }),
     );
     expect(first.ETag).toMatch(/^[0-9a-f]{32}-3$/);
@@ -74,7 +66,7 @@ describe('GetObjectAttributes', () => {
       [1, 5 * MiB],
       [2, 5 * MiB],
     ]);
-    const rest = await s3.send(
+    const rest = await f.s3.send(
       new GetObjectAttributesCommand({ Bucket: bucket, Key, ObjectAttributes: ['ObjectParts'], PartNumberMarker: '2' }),
     );
     expect(rest.ObjectParts).toMatchObject({ TotalPartsCount: 3, IsTruncated: false });
@@ -83,25 +75,25 @@ describe('GetObjectAttributes', () => {
 
   it('addresses versions, and answers 404 with the delete-marker header for a deleted key', async () => {
     const vb = uniqueBucket('attrsv');
-    await s3.send(new CreateBucketCommand({ Bucket: vb }));
-    await s3.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
-    const v1 = (await s3.send(new PutObjectCommand({ Bucket: vb, Key: 'k', Body: 'one' }))).VersionId;
-    await s3.send(new PutObjectCommand({ Bucket: vb, Key: 'k', Body: 'three' }));
-    const old = await s3.send(new GetObjectAttributesCommand({ Bucket: vb, Key: 'k', VersionId: v1, ObjectAttributes: ['ObjectSize'] }));
+    await f.s3.send(new CreateBucketCommand({ Bucket: vb }));
+    await f.s3.send(new PutBucketVersioningCommand({ Bucket: vb, VersioningConfiguration: { Status: 'Enabled' } }));
+    const v1 = (await f.s3.send(new PutObjectCommand({ Bucket: vb, Key: 'k', Body: 'one' }))).VersionId;
+    await f.s3.send(new PutObjectCommand({ Bucket: vb, Key: 'k', Body: 'three' }));
+    const old = await f.s3.send(new GetObjectAttributesCommand({ Bucket: vb, Key: 'k', VersionId: v1, ObjectAttributes: ['ObjectSize'] }));
     expect(old).toMatchObject({ ObjectSize: 3, VersionId: v1 });
-    await s3.send(new DeleteObjectCommand({ Bucket: vb, Key: 'k' }));
-    await expect(s3.send(new GetObjectAttributesCommand({ Bucket: vb, Key: 'k', ObjectAttributes: ['ObjectSize'] }))).rejects.toMatchObject(
-      {
-        $metadata: { httpStatusCode: 404 },
-      },
-    );
+    await f.s3.send(new DeleteObjectCommand({ Bucket: vb, Key: 'k' }));
+    await expect(
+      f.s3.send(new GetObjectAttributesCommand({ Bucket: vb, Key: 'k', ObjectAttributes: ['ObjectSize'] })),
+    ).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 404 },
+    });
   });
 
   it('requires x-amz-object-attributes, with names S3 knows', async () => {
-    const missing = await rawRequest(server, { method: 'GET', path: `/${bucket}/single`, query: [['attributes', '']] });
+    const missing = await rawRequest(f.server, { method: 'GET', path: `/${bucket}/single`, query: [['attributes', '']] });
     expect(missing.status).toBe(400);
     expect(xmlField(missing.body, 'Code')).toBe('InvalidArgument');
-    const unknown = await rawRequest(server, {
+    const unknown = await rawRequest(f.server, {
       method: 'GET',
       path: `/${bucket}/single`,
       query: [['attributes', '']],
