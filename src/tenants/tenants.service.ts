@@ -155,8 +155,10 @@ export class TenantsService {
     const qb = m
       .createQueryBuilder()
       .update(TenantEntity)
-      .set({ usedBytes: () => `used_bytes + ${Math.trunc(deltaBytes)}`, usedObjects: () => `used_objects + ${Math.trunc(deltaObjects)}` })
-      .where('id = :id', { id: tenantId });
+      // Deltas as parameters, not in the SQL text: one prepared statement for every size.
+      .set({ usedBytes: () => 'used_bytes + :addBytes', usedObjects: () => 'used_objects + :addObjects' })
+      .where('id = :id', { id: tenantId })
+      .setParameters({ addBytes: Math.trunc(deltaBytes), addObjects: Math.trunc(deltaObjects) });
     if (growing) {
       qb.andWhere('(max_bytes IS NULL OR used_bytes + :db <= max_bytes)', { db: Math.max(0, deltaBytes) }).andWhere(
         '(max_objects IS NULL OR used_objects + :dobj <= max_objects)',
