@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CLI smoke test: the built server (dist/main.js, run `npm run build` first) against three real
-# clients from Debian's packages: the AWS CLI (/usr/bin/aws, package awscli), rclone, s3cmd and
-# boto3 (python3-boto3; test/cli/boto3_smoke.py).
+# clients from Debian's packages: the AWS CLI (/usr/bin/aws, package awscli), rclone, s3cmd,
+# restic and boto3 (python3-boto3; test/cli/boto3_smoke.py).
 # Every client is configured through env vars and temp files only; nothing under $HOME is read
 # or written. Prints TAP-like `ok - ...` / `not ok - ...` lines, then exactly one line
 #   smoke: N passed, N failed
@@ -283,6 +283,31 @@ check "s3cmd --signature-v2 get" s3cmd_ --signature-v2 get "s3://$S/sigv2/object
 check "SigV2 round trip is byte-identical" cmp "$TMP/v2.bin" "$TMP/v2.back"
 check "s3cmd del --recursive" s3cmd_ del --recursive --force "s3://$S"
 check "s3cmd rb" s3cmd_ rb "s3://$S"
+
+# ---------------------------------------------------------------------------------------------
+# restic (Debian package): a backup tool on minio-go, the S3 library of many Go tools (aws-chunked
+# signed uploads over plain HTTP, ranged reads, listing, deletes when pruning).
+if command -v restic >/dev/null 2>&1; then
+  echo "# $(restic version 2>&1)"
+  restic_() {
+    AWS_ACCESS_KEY_ID="$ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$SECRET_KEY" RESTIC_PASSWORD=smoke-password \
+      RESTIC_REPOSITORY="s3:$ENDPOINT/smoke-restic-$SUFFIX" XDG_CACHE_HOME="$TMP/restic-cache" restic --no-cache "$@"
+  }
+  check "restic init (creates the bucket)" restic_ init
+  check "restic backup" restic_ backup --host smoke "$SRC"
+  echo "changed after the first backup" >"$TMP/restic-extra.txt"
+  check "restic backup (second snapshot, deduplicated)" restic_ backup --host smoke "$SRC" "$TMP/restic-extra.txt"
+  check "restic check --read-data" restic_ check --read-data
+  check "restic restore" restic_ restore latest --target "$TMP/restic-restore"
+  check "restic: restored tree equals the source (diff -r)" diff -r "$SRC" "$TMP/restic-restore$SRC"
+  check "restic forget --keep-last 1 --prune" restic_ forget --group-by host --keep-last 1 --prune
+  check "restic check after prune" restic_ check
+  count="$(restic_ snapshots --json 2>"$OUT" | node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log(JSON.parse(s).length))")" || true
+  check_eq "restic keeps one snapshot" "1" "$count"
+  rm -rf "$TMP/restic-restore"
+else
+  not_ok "restic is installed (apt-get install restic)"
+fi
 
 # ---------------------------------------------------------------------------------------------
 # boto3 (test/cli/boto3_smoke.py): Debian's python3-boto3 under /usr/bin/python3, and also the
