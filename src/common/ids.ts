@@ -9,12 +9,24 @@ export abstract class IdGenerator {
   abstract uploadId(): string;
 }
 
+/** Request ids are cut from a pool of CSPRNG bytes: one getrandom call per 512 requests, not one each. */
+const REQUEST_ID_POOL = 4096;
+
 export class RandomIdGenerator extends IdGenerator {
+  private pool = Buffer.alloc(0);
+  private offset = 0;
+
   uuid(): string {
     return randomUUID();
   }
   requestId(): string {
-    return randomBytes(8).toString('hex').toUpperCase();
+    if (this.offset + 8 > this.pool.length) {
+      this.pool = randomBytes(REQUEST_ID_POOL);
+      this.offset = 0;
+    }
+    const id = this.pool.toString('hex', this.offset, this.offset + 8).toUpperCase();
+    this.offset += 8;
+    return id;
   }
   uploadId(): string {
     return randomBytes(24).toString('base64url');
