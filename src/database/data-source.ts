@@ -22,10 +22,11 @@ export function dataSourceOptions(config: Pick<AppConfig, 'databaseUrl' | 'dataD
     enableWAL: true,
     prepareDatabase: (db: { pragma: (s: string) => unknown }) => {
       db.pragma('busy_timeout = 5000');
-      // NORMAL in both modes: with FSYNC on, DatabaseService makes each group of commits durable
-      // with an fdatasync of the WAL in the thread pool before any of them is acknowledged
-      // (FULL would flush inside COMMIT, on the event loop). Checkpoints still sync as usual.
-      db.pragma('synchronous = NORMAL');
+      // FSYNC on: NORMAL, and DatabaseService makes each group of commits durable with an
+      // fdatasync of the WAL in the thread pool before any of them is acknowledged (FULL would
+      // flush inside COMMIT, on the event loop); checkpoints sync as usual. FSYNC off (tests):
+      // no flushes at all, like the blob store; a process crash still loses nothing committed.
+      db.pragma(`synchronous = ${config.fsync ? 'NORMAL' : 'OFF'}`);
       db.pragma('foreign_keys = ON');
     },
   };
