@@ -1,6 +1,9 @@
 import { createHmac } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { request } from 'node:http';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { eventually } from '../../support/eventually';
 import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
 
 describe('virtual-hosted-style addressing', () => {
@@ -115,7 +118,12 @@ describe('graceful shutdown', () => {
     const bucket = uniqueBucket();
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     const { rawRequestStream } = await slowUpload(server, bucket, 'slow.bin', 20, 64 * 1024);
-    await new Promise((r) => setTimeout(r, 150));
+    // Close once the server is writing the upload (its temp file exists), not after a fixed time.
+    const writing = await eventually(
+      () => readdirSync(join(server.dataDir, 'tmp')).filter((f) => !f.startsWith('.')).length,
+      (n) => n > 0,
+    );
+    expect(writing).toBeGreaterThan(0);
     const closing = server.app.close();
     const res = await rawRequestStream;
     expect(res.status).toBe(200);
