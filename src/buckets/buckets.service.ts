@@ -14,7 +14,7 @@ import { BlobStore } from '../storage/blob-store.service';
 import { bucketNotFound } from './bucket.errors';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AclGrant } from '../iam/acl/acl';
-import { IsNull } from 'typeorm';
+import { And, FindOperator, FindOptionsWhere, IsNull, Like, MoreThan } from 'typeorm';
 import { bucketNameProblem } from './bucket-name';
 import { BucketConfigEntity } from './entities/bucket-config.entity';
 import { BucketEntity } from './entities/bucket.entity';
@@ -110,10 +110,21 @@ export class BucketsService {
   }
 
   /** Buckets the principal may see, by name. */
-  async list(principal: Principal): Promise<BucketInfo[]> {
+  /**
+   * The buckets the principal may list, in name order. With `page`: names starting with `prefix`
+   * (and in `region`), after the name `after`, at most `limit` of them.
+   */
+  async list(principal: Principal, page: { prefix?: string; after?: string; limit?: number; region?: string } = {}): Promise<BucketInfo[]> {
     // Tenant scoping again here (defence in depth): a tenant's users see only its buckets.
-    const where = principal.role === 'admin' ? {} : { tenantId: principal.tenantId ?? IsNull() };
-    const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' } });
+    const where: FindOptionsWhere<BucketEntity> = principal.role === 'admin' ? {} : { tenantId: principal.tenantId ?? IsNull() };
+    // Bucket names are [a-z0-9.-]: a prefix with anything else matches none, and a valid one
+    // cannot hold a LIKE wildcard.
+    if (page.prefix && !/^[a-z0-9.-]*$/.test(page.prefix)) return [];
+    if (page.prefix) where.name = Like(`${page.prefix}%`);
+    if (page.after !== undefined)
+      where.name = page.prefix ? And(where.name as FindOperator<string>, MoreThan(page.after)) : MoreThan(page.after);
+    if (page.region) where.region = page.region;
+    const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' }, take: page.limit });
     return rows.map(toInfo);
   }
 

@@ -14,6 +14,20 @@ import { grantsOnCreate } from './access.handlers';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 import { encodingType, header, maxParam } from './request-values';
 
+const MAX_BUCKETS_PAGE = 10000;
+
+/** A ListBuckets continuation token back to the bucket name it stands for; InvalidArgument if it is not one. */
+function decodeBucketToken(token: string): string {
+  const name = Buffer.from(token, 'base64url').toString('utf8');
+  if (!/^[a-z0-9][a-z0-9.-]{2,62}$/.test(name)) {
+    throw new S3Error('InvalidArgument', {
+      message: 'The continuation token provided is incorrect',
+      fields: { ArgumentName: 'continuation-token' },
+    });
+  }
+  return name;
+}
+
 /** Bucket lifecycle and listing: ListBuckets, Create/Head/Delete/GetBucketLocation, ListObjects(V2). */
 @Injectable()
 export class BucketHandlers {
@@ -24,10 +38,33 @@ export class BucketHandlers {
     private readonly iam: IamService,
   ) {}
 
+  /**
+   * ListBuckets, all at once, or paginated as S3 does since 2024 (`max-buckets`,
+   * `continuation-token`, `prefix`, `bucket-region`). The token is the last name of the page.
+   */
   @HandlesS3('ListBuckets')
-  async listBuckets({ principal }: S3Call): Promise<S3Result> {
-    const buckets = await this.buckets.list(principal);
-    return S3Result.xml(listAllMyBucketsXml(await this.iam.owner(principal.userId), buckets));
+  async listBuckets({ principal, query }: S3Call): Promise<S3Result> {
+    const max = query.get('max-buckets');
+    if (max !== null && (!/^\d+$/.test(max) || Number(max) < 1 || Number(max) > MAX_BUCKETS_PAGE)) {
+      throw new S3Error('InvalidArgument', {
+        message: `max-buckets must be between 1 and ${MAX_BUCKETS_PAGE}`,
+        fields: { ArgumentName: 'max-buckets', ArgumentValue: max },
+      });
+    }
+    const token = query.get('continuation-token');
+    const after = token === null ? undefined : decodeBucketToken(token);
+    const limit = max === null ? undefined : Number(max);
+    const prefix = query.get('prefix') ?? undefined;
+    const page = await this.buckets.list(principal, {
+      prefix,
+      after,
+      region: query.get('bucket-region') ?? undefined,
+      limit: limit === undefined ? undefined : limit + 1,
+    });
+    const truncated = limit !== undefined && page.length > limit;
+    const shown = truncated ? page.slice(0, limit) : page;
+    const next = truncated ? Buffer.from(shown[shown.length - 1].name, 'utf8').toString('base64url') : undefined;
+    return S3Result.xml(listAllMyBucketsXml(await this.iam.owner(principal.userId), shown, { prefix, continuationToken: next }));
   }
 
   @HandlesS3('CreateBucket')

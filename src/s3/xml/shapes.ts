@@ -19,12 +19,18 @@ export function urlEncodeKey(s: string): string {
   return encodeURIComponent(s).replace(/%2F/g, '/');
 }
 
-export function listAllMyBucketsXml(owner: Owner, buckets: BucketInfo[]): XmlDocument {
+export function listAllMyBucketsXml(
+  owner: Owner,
+  buckets: BucketInfo[],
+  page: { prefix?: string; continuationToken?: string } = {},
+): XmlDocument {
   return {
     root: 'ListAllMyBucketsResult',
     body: {
       Owner: ownerXml(owner),
       Buckets: { Bucket: buckets.map((b) => ({ Name: b.name, CreationDate: iso(b.createdAt), BucketRegion: b.region })) },
+      ...(page.continuationToken ? { ContinuationToken: page.continuationToken } : {}),
+      ...(page.prefix !== undefined ? { Prefix: page.prefix } : {}),
     },
   };
 }
