@@ -40,6 +40,8 @@ export const OPERATIONS = {
   ListObjectsV2: op('GET', 'bucket', 's3:ListBucket', { query: ['list-type'] }),
   GetBucketLocation: op('GET', 'bucket', 's3:GetBucketLocation', { query: ['location'] }),
   DeleteObjects: op('POST', 'bucket', 's3:DeleteObject', { query: ['delete'] }),
+  // Browser form uploads (presigned POST policies): not offered yet.
+  PostObject: op('POST', 'bucket', 's3:PutObject', NI),
   ListMultipartUploads: op('GET', 'bucket', 's3:ListBucketMultipartUploads', { query: ['uploads'] }),
   ListObjectVersions: op('GET', 'bucket', 's3:ListBucketVersions', { query: ['versions'] }),
   GetBucketVersioning: op('GET', 'bucket', 's3:GetBucketVersioning', { query: ['versioning'] }),

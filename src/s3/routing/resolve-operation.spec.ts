@@ -105,6 +105,7 @@ describe('resolveOperation', () => {
     expect(route('DELETE', '/b/k?versionId=3').name).toBe('DeleteObject');
     expect(route('GET', '/b?versions&prefix=p').name).toBe('ListObjectVersions');
     expect(route('POST', '/b?delete').name).toBe('DeleteObjects');
+    expect(route('POST', '/b')).toMatchObject({ name: 'PostObject', spec: { notImplemented: true } });
   });
 
   it('marks the CORS preflight as needing no authentication', () => {
@@ -115,7 +116,7 @@ describe('resolveOperation', () => {
   it('rejects methods no operation takes', () => {
     expect(() => route('POST', '/')).toThrow(S3Error);
     expect(() => route('PATCH', '/b/k')).toThrow(expect.objectContaining({ code: 'MethodNotAllowed' }));
-    expect(() => route('POST', '/b')).toThrow(expect.objectContaining({ code: 'MethodNotAllowed' }));
+    expect(() => route('PUT', '/')).toThrow(expect.objectContaining({ code: 'MethodNotAllowed' }));
   });
 });
 
