@@ -109,7 +109,6 @@ export class BucketsService {
     return toInfo(created);
   }
 
-  /** Buckets the principal may see, by name. */
   /**
    * The buckets the principal may list, in name order. With `page`: names starting with `prefix`
    * (and in `region`), after the name `after`, at most `limit` of them.
@@ -120,9 +119,10 @@ export class BucketsService {
     // Bucket names are [a-z0-9.-]: a prefix with anything else matches none, and a valid one
     // cannot hold a LIKE wildcard.
     if (page.prefix && !/^[a-z0-9.-]*$/.test(page.prefix)) return [];
-    if (page.prefix) where.name = Like(`${page.prefix}%`);
-    if (page.after !== undefined)
-      where.name = page.prefix ? And(where.name as FindOperator<string>, MoreThan(page.after)) : MoreThan(page.after);
+    const name: FindOperator<string>[] = [];
+    if (page.prefix) name.push(Like(`${page.prefix}%`));
+    if (page.after !== undefined) name.push(MoreThan(page.after));
+    if (name.length) where.name = name.length === 1 ? name[0] : And(...name);
     if (page.region) where.region = page.region;
     const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' }, take: page.limit });
     return rows.map(toInfo);

@@ -12,6 +12,8 @@ interface PgQueryable {
 interface Shape {
   sql: string;
   columns: ColumnMetadata[];
+  /** Name of the prepared statement on PostgreSQL connections. */
+  name: string;
 }
 
 /**
@@ -27,7 +29,6 @@ export class RowStatements {
   private readonly shapes = new Map<string, Shape>();
   private readonly sqlite: boolean;
   private readonly postgres: boolean;
-  private readonly names = new Map<string, string>();
 
   constructor(private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
@@ -39,18 +40,16 @@ export class RowStatements {
     const meta = this.dataSource.getMetadata(entity);
     const keys = Object.keys(where).filter((k) => where[k] !== undefined);
     const shapeKey = `find:${meta.name}:${keys.map((k) => (where[k] === null ? `${k}=null` : k)).join(',')}`;
-    let shape = this.shapes.get(shapeKey);
-    if (!shape) {
+    const shape = this.shape(shapeKey, () => {
       const columns = keys.map((k) => this.column(meta, k));
       const conditions = columns.map((c, i) =>
         where[keys[i]] === null ? `${this.name(c)} IS NULL` : `${this.name(c)} = ${this.param(i)}`,
       );
       const selected = meta.columns.map((c) => this.name(c)).join(', ');
-      shape = { sql: `SELECT ${selected} FROM ${this.table(meta)} WHERE ${conditions.join(' AND ') || '1 = 1'} LIMIT 1`, columns };
-      this.shapes.set(shapeKey, shape);
-    }
+      return { sql: `SELECT ${selected} FROM ${this.table(meta)} WHERE ${conditions.join(' AND ') || '1 = 1'} LIMIT 1`, columns };
+    });
     const params = shape.columns.filter((_, i) => where[keys[i]] !== null).map((c) => this.persistent(where[c.propertyName], c));
-    const { rows } = await this.run(m, shape.sql, params);
+    const { rows } = await this.run(m, shape, params);
     return rows.length ? this.hydrate<T>(meta, rows[0]) : null;
   }
 
@@ -60,16 +59,14 @@ export class RowStatements {
     for (const row of rows) {
       const columns = meta.columns.filter((c) => c.getEntityValue(row) !== undefined);
       const shapeKey = `insert:${meta.name}:${columns.map((c) => c.propertyName).join(',')}`;
-      let shape = this.shapes.get(shapeKey);
-      if (!shape) {
+      const shape = this.shape(shapeKey, () => {
         const names = columns.map((c) => this.name(c)).join(', ');
         const values = columns.map((_, i) => this.param(i)).join(', ');
-        shape = { sql: `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`, columns };
-        this.shapes.set(shapeKey, shape);
-      }
+        return { sql: `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`, columns };
+      });
       await this.run(
         m,
-        shape.sql,
+        shape,
         shape.columns.map((c) => this.persistent(c.getEntityValue(row), c)),
       );
     }
@@ -81,15 +78,13 @@ export class RowStatements {
     const keys = Object.keys(where).filter((k) => where[k] !== undefined);
     if (keys.length === 0 || keys.some((k) => where[k] === null)) throw new Error('RowStatements.delete needs non-null conditions');
     const shapeKey = `delete:${meta.name}:${keys.join(',')}`;
-    let shape = this.shapes.get(shapeKey);
-    if (!shape) {
+    const shape = this.shape(shapeKey, () => {
       const columns = keys.map((k) => this.column(meta, k));
       const conditions = columns.map((c, i) => `${this.name(c)} = ${this.param(i)}`);
-      shape = { sql: `DELETE FROM ${this.table(meta)} WHERE ${conditions.join(' AND ')}`, columns };
-      this.shapes.set(shapeKey, shape);
-    }
+      return { sql: `DELETE FROM ${this.table(meta)} WHERE ${conditions.join(' AND ')}`, columns };
+    });
     const params = shape.columns.map((c) => this.persistent(where[c.propertyName], c));
-    return (await this.run(m, shape.sql, params)).affected;
+    return (await this.run(m, shape, params)).affected;
   }
 
   /**
@@ -99,28 +94,30 @@ export class RowStatements {
    */
   private async run(
     m: EntityManager | undefined,
-    sql: string,
+    shape: Shape,
     params: unknown[],
   ): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
     if (!this.postgres) {
       const runner = m?.queryRunner ?? this.dataSource.createQueryRunner();
-      const result = await runner.query(sql, params, true);
+      const result = await runner.query(shape.sql, params, true);
       return { rows: Array.isArray(result.records) ? (result.records as Record<string, unknown>[]) : [], affected: result.affected ?? 0 };
     }
-    const query = { name: this.statementName(sql), text: sql, values: params };
+    const query = { name: shape.name, text: shape.sql, values: params };
     const inTx = m?.queryRunner as unknown as { connect(): Promise<PgQueryable> } | undefined;
     const target: PgQueryable = inTx ? await inTx.connect() : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
     const result = await target.query(query);
     return { rows: result.rows, affected: result.rowCount ?? 0 };
   }
 
-  private statementName(sql: string): string {
-    let name = this.names.get(sql);
-    if (!name) {
-      name = `os3_${createHash('sha1').update(sql).digest('hex').slice(0, 16)}`;
-      this.names.set(sql, name);
+  /** The cached shape of `key`, built (with its statement name) on first use. */
+  private shape(key: string, build: () => Omit<Shape, 'name'>): Shape {
+    let shape = this.shapes.get(key);
+    if (!shape) {
+      const built = build();
+      shape = { ...built, name: `os3_${createHash('sha1').update(built.sql).digest('hex').slice(0, 16)}` };
+      this.shapes.set(key, shape);
     }
-    return name;
+    return shape;
   }
 
   private hydrate<T>(meta: EntityMetadata, raw: Record<string, unknown>): T {
