@@ -67,7 +67,10 @@ export class S3Server {
 
   /** For http.createServer(). */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res);
+    this.serve(req, res).catch((err) => {
+      this.logger.error({ msg: 'request failed after its response', error: String(err) }, (err as Error)?.stack);
+      if (!res.writableEnded) res.destroy();
+    });
   };
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -176,8 +179,13 @@ export class S3Server {
       try {
         writeError(res, s3err, method, requestId, this.hostId, resource);
       } catch (writeErr) {
+        // Never end a request without an answer: fall back to a bare InternalError.
         this.logger.error({ msg: 'could not write the error response', requestId, error: String(writeErr) });
-        res.destroy();
+        try {
+          writeError(res, new S3Error('InternalError'), method, requestId, this.hostId, '');
+        } catch {
+          res.destroy();
+        }
       }
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Builder } from 'xml2js';
 import { S3_XMLNS } from '../http/headers';
 
@@ -24,8 +25,27 @@ export class XmlSequence {
   constructor(readonly entries: Array<[string, unknown]>) {}
 }
 
-/** The only place that turns a response shape into XML text. */
+/** Characters XML 1.0 cannot carry, even escaped (control characters, U+FFFE/U+FFFF, lone surrogates). */
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The only place that turns a response shape into XML text. Text holding characters XML 1.0
+ * cannot carry (a key with ESC or U+0001 in it) is written with numeric character references
+ * (`&#x1B;`), as S3 does; such a document is for clients that read it leniently, and
+ * `encoding-type=url` is the portable way to list such keys.
+ */
 export function writeXml(doc: XmlDocument): string {
+  try {
+    return build(doc);
+  } catch (err) {
+    // xmlbuilder refuses those characters; the common case pays nothing for this path.
+    if (!/Invalid character/.test(String((err as Error)?.message))) throw err;
+    return buildWithCharacterReferences(doc);
+  }
+}
+
+function build(doc: XmlDocument): string {
   if (Object.values(doc.body).some((v) => v instanceof XmlSequence)) return writeOrdered(doc);
   const body = doc.namespace === false ? doc.body : { $: { xmlns: S3_XMLNS }, ...doc.body };
   return builder.buildObject({ [doc.root]: body });
@@ -50,4 +70,25 @@ function writeOrdered(doc: XmlDocument): string {
   if (doc.namespace === false) return text;
   const at = text.indexOf(`<${doc.root}`) + doc.root.length + 1;
   return `${text.slice(0, at)} xmlns="${S3_XMLNS}"${text.slice(at)}`;
+}
+
+/**
+ * Replaces each character XML cannot carry by a marker holding a random nonce (so no client
+ * text can forge one), builds the document, then turns the markers into `&#xN;`.
+ */
+function buildWithCharacterReferences(doc: XmlDocument): string {
+  const nonce = randomBytes(12).toString('hex');
+  const mark = (s: string) => s.replace(XML_INVALID, (c) => `${nonce}${c.charCodeAt(0).toString(16).toUpperCase()}.`);
+  const text = build({ ...doc, body: mapStrings(doc.body, mark) as Record<string, unknown> });
+  return text.replace(new RegExp(`${nonce}([0-9A-F]+)\\.`, 'g'), (_m, hex: string) => `&#x${hex};`);
+}
+
+function mapStrings(value: unknown, f: (s: string) => string): unknown {
+  if (typeof value === 'string') return f(value);
+  if (value instanceof XmlSequence) return new XmlSequence(value.entries.map(([name, v]) => [name, mapStrings(v, f)]));
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, f));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, f)]));
+  }
+  return value;
 }

@@ -29,7 +29,8 @@ describe('hostile input', () => {
     return n;
   };
 
-  it.each(['bad\u0000key', 'bell\u0007key'])('refuses the key %j (control characters)', async (key) => {
+  // Other control characters are stored, as S3 does (control-character-keys.int-spec.ts); PostgreSQL text cannot hold NUL.
+  it.each(['bad\u0000key'])('refuses the key %j (NUL)', async (key) => {
     const res = await rawRequest(server, { method: 'PUT', path: `/${bucket}/${key}`, body: 'x' });
     expect(res.status).toBe(400);
     expect(xmlField(res.body, 'Code')).toBe('InvalidArgument');
