@@ -35,7 +35,11 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   await app.init();
   const root = await app.get(IamService).bootstrapRoot();
 
-  const s3 = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app.get(S3Server).handle);
+  const s3Server = app.get(S3Server);
+  const s3 = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, s3Server.handle);
+  // `Expect: 100-continue` is answered after authentication and authorization, an unknown expectation by S3's rules (never Node's 417).
+  s3.on('checkContinue', s3Server.handleExpectContinue);
+  s3.on('checkExpectation', s3Server.handle);
   const consoleServer = app.getHttpServer() as Server;
   await listen(s3, config.s3Port, config.host);
   await app.listen(config.consolePort, config.host);

@@ -66,14 +66,19 @@ export class S3Server {
   }
 
   /** For http.createServer(). */
-  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    this.serve(req, res).catch((err) => {
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => this.run(req, res, false);
+
+  /** For the server's 'checkContinue' event: `100 Continue` is sent once the request is authorized. */
+  readonly handleExpectContinue = (req: IncomingMessage, res: ServerResponse): void => this.run(req, res, true);
+
+  private run(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
+    this.serve(req, res, expectsContinue).catch((err) => {
       this.logger.error({ msg: 'request failed after its response', error: String(err) }, (err as Error)?.stack);
       if (!res.writableEnded) res.destroy();
     });
-  };
+  }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
     const started = process.hrtime.bigint();
     const requestId = this.ids.requestId();
     res.setHeader(H.amzRequestId, requestId);
@@ -154,6 +159,8 @@ export class S3Server {
       const principal = identity?.principal ?? ANONYMOUS;
       refuseServerSideEncryption(req.headers);
       assertKnownStorageClass(req.headers);
+      // The client holds the body back until it hears this: only an authorized request gets it.
+      if (expectsContinue) res.writeContinue();
 
       const call: S3Call = {
         operation: route.name,
@@ -282,7 +289,7 @@ export class S3Server {
     if (mode.kind === 'chunked') {
       const decoder = createAwsChunkedDecoder(mode);
       const body = pipeline(req, decoder, () => undefined);
-      return { body, length: mode.decodedLength, trailers: () => decoder.trailers };
+      return { body, length: mode.decodedLength, awsChunked: true, trailers: () => decoder.trailers };
     }
     return { body: req, length: declared, sha256: mode.kind === 'sha256' ? mode.sha256 : undefined, trailers: NO_TRAILERS };
   }

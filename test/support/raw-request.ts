@@ -9,6 +9,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** Informational (1xx) statuses received before the response, e.g. [100]. */
+  informational: number[];
 }
 
 export interface RawRequestOptions {
@@ -25,6 +27,10 @@ export interface RawRequestOptions {
   /** Declared Content-Length (to send a truncated body). */
   contentLength?: number;
   date?: Date;
+  /** Send `Expect: 100-continue` and hold the body back until the server answers 100 (or the final status). */
+  expectContinue?: boolean;
+  /** Send no Content-Length (the body goes with Transfer-Encoding: chunked). */
+  noContentLength?: boolean;
 }
 
 /** A SigV4-signed request built by hand, for what SDKs refuse to send (bad dates, NUL keys, torn bodies). */
@@ -43,6 +49,7 @@ export function rawRequest(server: TestServer, o: RawRequestOptions): Promise<Ra
     host: url.host,
     'x-amz-date': formatAmzDate((o.date ?? new Date()).getTime()),
     'x-amz-content-sha256': o.payloadHash ?? createHash('sha256').update(body).digest('hex'),
+    ...(o.expectContinue ? { expect: '100-continue' } : {}),
     ...(o.headers ?? {}),
   };
   if (!o.unsigned) {
@@ -59,16 +66,20 @@ export function rawRequest(server: TestServer, o: RawRequestOptions): Promise<Ra
     });
     headers.authorization = signed.authorization;
   }
-  headers['content-length'] = String(o.contentLength ?? body.length);
+  if (!o.noContentLength) headers['content-length'] = String(o.contentLength ?? body.length);
   return new Promise((resolve, reject) => {
     const req = request({ host: url.hostname, port: url.port, method: o.method, path: rawPath + (qs ? `?${qs}` : ''), headers }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8') }));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(parts).toString('utf8'), informational }),
+      );
       res.on('error', reject);
     });
+    const informational: number[] = [];
+    req.on('information', (info) => informational.push(info.statusCode));
     req.on('error', reject);
-    (async () => {
+    const send = async () => {
       for (const c of chunks) {
         req.write(c);
         await new Promise((r) => setTimeout(r, 5));
@@ -79,7 +90,9 @@ export function rawRequest(server: TestServer, o: RawRequestOptions): Promise<Ra
       } else {
         req.end();
       }
-    })();
+    };
+    if (o.expectContinue) req.once('continue', () => void send());
+    else void send();
   });
 }
 

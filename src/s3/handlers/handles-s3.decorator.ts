@@ -16,6 +16,8 @@ export interface S3Payload {
   sha256?: string;
   /** The body length when known (Content-Length, or x-amz-decoded-content-length). */
   length?: number;
+  /** true when the body came aws-chunked (its length may then be unknown until its end). */
+  awsChunked?: boolean;
   /** Trailing headers (lower case) of an aws-chunked body; complete once `body` has ended. */
   trailers(): Record<string, string>;
 }

@@ -65,6 +65,7 @@ export class MultipartHandlers {
 
   @HandlesS3('UploadPart')
   async uploadPart(call: S3Call): Promise<S3Result> {
+    requireContentLength(call);
     const partNumber = partNumberParam(call.query);
     const checks = readChecksumRequest(call.headers);
     const part = await this.multipart.uploadPart({

@@ -22,7 +22,15 @@ import {
   versionHeaders,
   versionIdParam,
 } from './object-version-values';
-import { authorizeCopySource, copySourceConditions, header, metadataFromHeaders, parseCopySource, readConditions } from './request-values';
+import {
+  authorizeCopySource,
+  copySourceConditions,
+  header,
+  metadataFromHeaders,
+  parseCopySource,
+  readConditions,
+  requireContentLength,
+} from './request-values';
 
 const MAX_DELETE_KEYS = 1000;
 
@@ -43,6 +51,7 @@ export class ObjectHandlers {
 
   @HandlesS3('PutObject')
   async putObject(call: S3Call): Promise<S3Result> {
+    requireContentLength(call);
     const checks = readChecksumRequest(call.headers);
     const grants = grantsOnCreate(call, call.principal.userId);
     const lock = lockHeaders(call.headers);

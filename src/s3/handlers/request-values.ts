@@ -124,3 +124,8 @@ export function authorizeCopySource(call: S3Call, source: { bucket: string; key:
     source.versionId,
   );
 }
+
+/** PutObject and UploadPart need a length: Content-Length, or an aws-chunked body (S3: 411 MissingContentLength). */
+export function requireContentLength(call: S3Call): void {
+  if (call.payload.length === undefined && !call.payload.awsChunked) throw new S3Error('MissingContentLength');
+}
