@@ -2,6 +2,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { pipeline } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BucketConfigService } from '../buckets/bucket-config.service';
+import { BucketsService } from '../buckets/buckets.service';
+import { ObjectsService } from '../objects/objects.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
@@ -38,6 +40,8 @@ const MUTATING_METHODS = new Set(['PUT', 'POST', 'DELETE']);
 const DENIAL_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed', 'ExpiredToken']);
 const AUTH_QUERY_KEYS = ['X-Amz-Signature', 'X-Amz-Credential', 'Signature', 'AWSAccessKeyId'];
 const NO_TRAILERS = () => ({});
+/** Domain errors saying the addressed object (version) is not there. */
+const ABSENT_OBJECT = new Set<string>(['ObjectNotFound', 'VersionNotFound']);
 
 /**
  * The S3 port's request handler. It runs on Node's http server directly, with no body parser
@@ -61,6 +65,8 @@ export class S3Server {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly bucketConfigs: BucketConfigService,
+    private readonly buckets: BucketsService,
+    private readonly objects: ObjectsService,
   ) {
     this.hostId = Buffer.from(`${this.config.region}/${process.pid}`).toString('base64');
   }
@@ -155,7 +161,13 @@ export class S3Server {
         });
       };
       audited.principal = identity?.principal ?? null;
-      await authorize(actionFor(route.spec.action, query), route.bucket, route.key, query.get('versionId') ?? undefined);
+      const action = actionFor(route.spec.action, query);
+      const versionId = query.get('versionId') ?? undefined;
+      try {
+        await authorize(action, route.bucket, route.key, versionId);
+      } catch (err) {
+        throw await this.explainDenial(err, action, route, versionId, authorize);
+      }
       const principal = identity?.principal ?? ANONYMOUS;
       refuseServerSideEncryption(req.headers);
       assertKnownStorageClass(req.headers);
@@ -214,6 +226,36 @@ export class S3Server {
         });
       }
     }
+  }
+
+  /**
+   * What S3 answers instead of AccessDenied: NoSuchBucket when the bucket does not exist (to
+   * anyone, anonymous callers included), and for a read of a missing key NoSuchKey when the caller
+   * may list the bucket (s3:ListBucket, e.g. a public-read bucket), as AWS documents for GetObject.
+   */
+  private async explainDenial(
+    err: unknown,
+    action: string,
+    route: { bucket?: string; key?: string },
+    versionId: string | undefined,
+    authorize: (action: string, bucket?: string) => Promise<void>,
+  ): Promise<unknown> {
+    const denied = (err instanceof DomainError || err instanceof S3Error) && err.code === 'AccessDenied';
+    if (!denied || route.bucket === undefined || action === 's3:CreateBucket') return err;
+    try {
+      await this.buckets.get(route.bucket);
+    } catch (missing) {
+      return missing instanceof DomainError && missing.code === 'BucketNotFound' ? missing : err;
+    }
+    if (route.key === undefined || (action !== 's3:GetObject' && action !== 's3:GetObjectVersion')) return err;
+    try {
+      await authorize('s3:ListBucket', route.bucket);
+      await this.objects.head(route.bucket, route.key, { versionId });
+    } catch (absent) {
+      // NoSuchKey (a delete marker included) or NoSuchVersion: the caller may know the key is not there.
+      if (absent instanceof DomainError && ABSENT_OBJECT.has(absent.code)) return absent;
+    }
+    return err;
   }
 
   /** Adds the CORS headers of the first rule of the bucket allowing the request's Origin and method. */

@@ -28,6 +28,7 @@ import {
   maxParam,
   metadataFromHeaders,
   parseCopySource,
+  requireContentLength,
 } from './request-values';
 
 const UPLOAD_ID = 'uploadId';
