@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import type { IncomingHttpHeaders } from 'node:http';
 import { S3Error } from '../errors/s3-error';
 import { AUTH_HEADER, AUTH_QUERY, DEFAULT_MAX_SKEW_MS, SIGV2_HEADER_PREFIX, SIGV4_ALGORITHM } from './auth.constants';
 import type { AuthRequest, AuthResult, SecretLookup } from './auth.types';
@@ -18,6 +20,23 @@ export interface AuthenticateOptions {
 }
 
 const SIGV4_HEADER_PREFIX = SIGV4_ALGORITHM + ' ';
+const NON_ASCII = /[\u0080-\u00ff]/;
+
+/**
+ * Node hands header values over as latin1 (one character per byte); clients sign the UTF-8 text
+ * those bytes spell (non-ASCII user metadata). Values that are valid UTF-8 are decoded as such,
+ * so the canonical request hashes the bytes that were sent. The same object when all is ASCII.
+ */
+export function utf8HeaderValues(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  let copy: IncomingHttpHeaders | undefined;
+  for (const [name, value] of Object.entries(headers)) {
+    if (typeof value !== 'string' || !NON_ASCII.test(value)) continue;
+    const bytes = Buffer.from(value, 'latin1');
+    if (!isUtf8(bytes)) continue;
+    (copy ??= { ...headers })[name] = bytes.toString('utf8');
+  }
+  return copy ?? headers;
+}
 
 /** Which query-string auth a request carries, if any. */
 function queryAuthKind(req: AuthRequest): { v4: boolean; v2: boolean } {
@@ -51,6 +70,7 @@ export async function authenticate(req: AuthRequest, lookup: SecretLookup, opts:
     return { principalId: null, accessKeyId: null, method: 'anonymous', payload: { kind: 'none' } };
   }
 
+  req = { ...req, headers: utf8HeaderValues(req.headers) };
   const ctx: AuthContext = {
     region: opts.region,
     nowMs: opts.now.getTime(),

@@ -14,19 +14,25 @@ async function verifyV2(
   date: string,
 ): Promise<{ principalId: string; accessKeyId: string }> {
   const secret = await resolveSecret(ctx, accessKeyId);
-  const expected = signV2(
-    secret.secretKey,
-    stringToSignV2({
-      method: req.method,
-      rawPath: req.virtualHostBucket === undefined ? req.rawPath : `/${req.virtualHostBucket}${req.rawPath}`,
-      query: req.query,
-      headers: req.headers,
-      date,
-      contentMd5: headerValue(req.headers, AUTH_HEADER.contentMd5)?.trim() ?? '',
-      contentType: headerValue(req.headers, AUTH_HEADER.contentType)?.trim() ?? '',
-    }),
-  );
-  if (!signaturesEqual(expected, signature)) {
+  const resource = req.virtualHostBucket === undefined ? req.rawPath : `/${req.virtualHostBucket}${req.rawPath}`;
+  const sign = (rawPath: string) =>
+    signV2(
+      secret.secretKey,
+      stringToSignV2({
+        method: req.method,
+        rawPath,
+        query: req.query,
+        headers: req.headers,
+        date,
+        contentMd5: headerValue(req.headers, AUTH_HEADER.contentMd5)?.trim() ?? '',
+        contentType: headerValue(req.headers, AUTH_HEADER.contentType)?.trim() ?? '',
+      }),
+    );
+  let matches = signaturesEqual(sign(resource), signature);
+  // A bucket-level request: clients sign `/bucket/` or `/bucket` whatever path they send (S3 accepts both).
+  const bucketOnly = /^\/[^/]+\/?$/.exec(resource);
+  if (!matches && bucketOnly) matches = signaturesEqual(sign(resource.endsWith('/') ? resource.slice(0, -1) : `${resource}/`), signature);
+  if (!matches) {
     throw new S3Error('SignatureDoesNotMatch', { fields: { AWSAccessKeyId: accessKeyId } });
   }
   return { principalId: secret.principalId, accessKeyId: secret.accessKeyId };
