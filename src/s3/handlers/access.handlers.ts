@@ -29,7 +29,7 @@ export class AccessHandlers {
 
   @HandlesS3('PutBucketPolicy')
   async putBucketPolicy(call: S3Call): Promise<S3Result> {
-    const body = await readSmallBody(call, MAX_POLICY_BYTES);
+    const body = await readSmallBody(call, MAX_POLICY_BYTES, { xml: false });
     const text = body.toString('utf8');
     parsePolicy(text, 'bucket', { bucket: call.bucket }); // MalformedPolicy with the reason
     await this.buckets.setPolicy(call.bucket, text);

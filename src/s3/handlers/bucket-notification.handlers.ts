@@ -22,7 +22,7 @@ export class BucketNotificationHandlers {
   /** An empty NotificationConfiguration removes every rule, as in S3. */
   @HandlesS3('PutBucketNotificationConfiguration')
   async putBucketNotificationConfiguration(call: S3Call): Promise<S3Result> {
-    const body = await readSmallBody(call);
+    const body = await readSmallBody(call, 1024 * 1024);
     const doc = await readXml(body.toString('utf8'), 'NotificationConfiguration');
     const existing = await this.configs.getNotification(call.bucket);
     await this.configs.putNotification(call.bucket, readNotificationConfiguration(doc, existing));

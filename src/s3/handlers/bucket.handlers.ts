@@ -6,7 +6,7 @@ import { IamService } from '../../iam/iam.service';
 import { ObjectsService, ObjectView } from '../../objects/objects.service';
 import { S3Error } from '../errors/s3-error';
 import { H } from '../http/headers';
-import { readSmallBody } from '../http/read-body';
+import { MAX_SMALL_XML_BODY, readSmallBody } from '../http/read-body';
 import { S3Result } from '../http/s3-result';
 import { listAllMyBucketsXml, listObjectsV1Xml, listObjectsV2Xml, locationXml, Owner } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
@@ -69,7 +69,7 @@ export class BucketHandlers {
 
   @HandlesS3('CreateBucket')
   async createBucket(call: S3Call): Promise<S3Result> {
-    const body = await readSmallBody(call);
+    const body = await readSmallBody(call, MAX_SMALL_XML_BODY);
     let region = this.config.region;
     if (body.length > 0) {
       const doc = await readXml(body.toString('utf8'), 'CreateBucketConfiguration');

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BucketsService } from '../../buckets/buckets.service';
 import { ObjectLockService } from '../../objects/object-lock.service';
 import { readChecksumRequest } from '../http/checksum-headers';
-import { readSmallBody } from '../http/read-body';
+import { MAX_SMALL_XML_BODY, readSmallBody } from '../http/read-body';
 import { S3Result } from '../http/s3-result';
 import {
   legalHoldXml,
@@ -66,6 +66,6 @@ export class ObjectLockHandlers {
   /** The XML body of a lock PUT: S3 requires Content-MD5 or a checksum on each of them. */
   private async readLockDocument(call: S3Call): Promise<string> {
     requireIntegrityCheck(readChecksumRequest(call.headers));
-    return (await readSmallBody(call)).toString('utf8');
+    return (await readSmallBody(call, MAX_SMALL_XML_BODY)).toString('utf8');
   }
 }

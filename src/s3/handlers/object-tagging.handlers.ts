@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ObjectTaggingService } from '../../objects/object-tagging.service';
-import { readSmallBody } from '../http/read-body';
+import { MAX_SMALL_XML_BODY, readSmallBody } from '../http/read-body';
 import { S3Result } from '../http/s3-result';
 import { readXml } from '../xml/read-xml';
 import { readTagging, taggingXml } from '../xml/tagging-shapes';
@@ -20,7 +20,7 @@ export class ObjectTaggingHandlers {
 
   @HandlesS3('PutObjectTagging')
   async putObjectTagging(call: S3Call): Promise<S3Result> {
-    const body = await readSmallBody(call);
+    const body = await readSmallBody(call, MAX_SMALL_XML_BODY);
     const pairs = readTagging(await readXml(body.toString('utf8'), 'Tagging'));
     const done = await this.tagging.putTags(call.bucket, call.key, versionIdParam(call.query), pairs);
     return S3Result.empty(200, versionHeaders(done.versioned, done.versionId));

@@ -4,7 +4,7 @@ import { IamService } from '../../iam/iam.service';
 import { ObjectVersionsService } from '../../objects/object-versions.service';
 import { ObjectView } from '../../objects/objects.service';
 import { S3Error } from '../errors/s3-error';
-import { readSmallBody } from '../http/read-body';
+import { MAX_SMALL_XML_BODY, readSmallBody } from '../http/read-body';
 import { S3Result } from '../http/s3-result';
 import { readXml } from '../xml/read-xml';
 import { Owner } from '../xml/shapes';
@@ -28,7 +28,7 @@ export class VersioningHandlers {
 
   @HandlesS3('PutBucketVersioning')
   async putBucketVersioning(call: S3Call): Promise<S3Result> {
-    const body = await readSmallBody(call);
+    const body = await readSmallBody(call, MAX_SMALL_XML_BODY);
     const request = readVersioningConfiguration(await readXml(body.toString('utf8'), 'VersioningConfiguration'));
     if (request.mfaDelete === 'Enabled') {
       throw new S3Error('NotImplemented', { message: 'MFA Delete is not supported by this server.' });
