@@ -26,7 +26,7 @@ import { corsResponseHeaders, matchCorsRule } from './http/cors';
 import { H } from './http/headers';
 import { actionFor, policyContext } from './http/policy-context';
 import { parseQuery } from './http/query';
-import { refuseServerSideEncryption } from './http/server-side-encryption';
+import { checkEncryptionHeaders } from './http/server-side-encryption';
 import { assertKnownStorageClass } from './http/storage-class';
 import { writeError, writeResult } from './http/s3-response-writer';
 import { resolveOperation } from './routing/resolve-operation';
@@ -149,7 +149,7 @@ export class S3Server {
       audited.principal = identity?.principal ?? null;
       await authorize(actionFor(route.spec.action, query), route.bucket, route.key, query.get('versionId') ?? undefined);
       const principal = identity?.principal ?? ANONYMOUS;
-      refuseServerSideEncryption(req.headers);
+      checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);
       assertKnownStorageClass(req.headers);
 
       const call: S3Call = {

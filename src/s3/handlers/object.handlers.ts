@@ -9,6 +9,12 @@ import { expirationHeader } from '../http/expiration-header';
 import { H, RESPONSE_OVERRIDES } from '../http/headers';
 import { readSmallBody } from '../http/read-body';
 import { HeaderValues, S3Result } from '../http/s3-result';
+import {
+  COPY_SOURCE_CUSTOMER_KEY_PREFIX,
+  encryptionResponseHeaders,
+  readCustomerKey,
+  readEncryptionRequest,
+} from '../http/server-side-encryption';
 import { checksumElements, copyObjectResultXml, DeletedEntry, deleteResultXml, quoteEtag } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
@@ -61,12 +67,14 @@ export class ObjectHandlers {
       conditions: writeConditions(call),
       tags: taggingHeader(call.headers),
       lock,
+      encryption: readEncryptionRequest(call.headers),
     });
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
       ETag: quoteEtag(stored.etag),
       ...checksumResponseHeaders(stored.checksums),
       ...versionHeaders(stored.versioned, stored.versionId),
+      ...encryptionResponseHeaders(stored.encryption),
     });
   }
 
@@ -78,6 +86,7 @@ export class ObjectHandlers {
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
+      customerKey: readCustomerKey(call.headers),
     });
     const headers = objectHeaders(call, object, range, partNumber, versioned);
     headers[H.amzExpiration] = await this.expiration(call, object);
@@ -97,6 +106,7 @@ export class ObjectHandlers {
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
+      customerKey: readCustomerKey(call.headers),
     });
     const headers = objectHeaders(call, object, range, partNumber, versioned);
     headers[H.amzExpiration] = await this.expiration(call, object);
@@ -185,6 +195,8 @@ export class ObjectHandlers {
       });
     }
     const lock = lockHeaders(call.headers);
+    const encryption = readEncryptionRequest(call.headers);
+    const sourceCustomerKey = readCustomerKey(call.headers, COPY_SOURCE_CUSTOMER_KEY_PREFIX);
     await drain(call);
     await authorizeCopySource(call, source);
     const stored = await this.objects.copy({
@@ -199,10 +211,13 @@ export class ObjectHandlers {
       lock,
       sourceConditions: copySourceConditions(call.headers),
       conditions: writeConditions(call),
+      encryption,
+      sourceCustomerKey,
     });
     return S3Result.xml(copyObjectResultXml(stored.etag, stored.lastModified, checksumElements(stored.checksums)), {
       ...versionHeaders(stored.versioned, stored.versionId),
       ...(stored.sourceVersioned ? { [H.amzCopySourceVersionId]: stored.sourceVersionId } : {}),
+      ...encryptionResponseHeaders(stored.encryption),
     });
   }
 }
@@ -264,5 +279,6 @@ function objectHeaders(
     h[H.amzObjectLockRetainUntilDate] = new Date(o.retention.retainUntil).toISOString();
   }
   if (o.legalHold !== null) h[H.amzObjectLockLegalHold] = o.legalHold ? 'ON' : 'OFF';
+  Object.assign(h, encryptionResponseHeaders(o.encryption));
   return h;
 }
