@@ -6,6 +6,7 @@ import { ConsoleModule } from './console/console.module';
 import { Clock, SystemClock } from './common/clock';
 import { IdGenerator, RandomIdGenerator } from './common/ids';
 import { DatabaseModule } from './database/database.module';
+import { EncryptionModule } from './encryption/encryption.module';
 import { HealthModule } from './health/health.module';
 import { LifecycleModule } from './lifecycle/lifecycle.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -47,6 +48,7 @@ export class AppModule {
         NotificationsModule,
         SettingsModule,
         StorageModule,
+        EncryptionModule,
         MetricsModule,
         HealthModule,
         S3Module,

@@ -14,11 +14,18 @@ import { assertNoOverlap, NotificationRule, NotificationRuleInput, validateNotif
 import { Tag, validateBucketTags } from './tags';
 
 /** The domain error of a GET on a configuration a bucket does not have (the others read as empty or null). */
-const NOT_FOUND: Record<'cors' | 'tagging' | 'lifecycle', DomainErrorCode> = {
+const NOT_FOUND: Record<'cors' | 'tagging' | 'lifecycle' | 'encryption', DomainErrorCode> = {
   cors: 'CorsConfigurationNotFound',
+  encryption: 'EncryptionConfigurationNotFound',
   tagging: 'TagSetNotFound',
   lifecycle: 'LifecycleConfigurationNotFound',
 };
+
+/** A bucket's default encryption (PutBucketEncryption): SSE-S3. */
+export interface BucketEncryption {
+  algorithm: 'AES256';
+  bucketKeyEnabled?: boolean;
+}
 
 /** A bucket that has an inventory configuration: the inventory scheduler's unit of work. */
 export interface InventoryBucket {
@@ -110,6 +117,27 @@ export class BucketConfigService {
   async lifecycleBuckets(afterId: string, limit: number): Promise<LifecycleBucket[]> {
     const rows = await this.bucketsWith('lifecycle', afterId, limit);
     return rows.map((r) => ({ bucketId: r.bucketId, bucketName: r.bucketName, rules: r.document as LifecycleRule[] }));
+  }
+
+  /** The default encryption of the bucket's new objects (PutBucketEncryption); EncryptionConfigurationNotFound when none. */
+  async getEncryption(bucket: string): Promise<BucketEncryption> {
+    return this.read<BucketEncryption>(bucket, 'encryption');
+  }
+
+  async putEncryption(bucket: string, config: BucketEncryption): Promise<void> {
+    if (config.algorithm !== 'AES256') {
+      throw new DomainError('InvalidArgument', 'The encryption method specified is not supported');
+    }
+    await this.write(bucket, 'encryption', { algorithm: config.algorithm, bucketKeyEnabled: config.bucketKeyEnabled ?? false });
+  }
+
+  async deleteEncryption(bucket: string): Promise<void> {
+    await this.remove(bucket, 'encryption');
+  }
+
+  /** The default encryption applied to writes that ask for none (cached), or null. */
+  defaultEncryption(bucket: string): Promise<Readonly<BucketEncryption> | null> {
+    return this.cached<BucketEncryption>(bucket, 'encryption');
   }
 
   /**

@@ -47,6 +47,7 @@ export type DomainErrorCode =
   | 'CorsConfigurationNotFound'
   | 'TagSetNotFound'
   | 'LifecycleConfigurationNotFound'
+  | 'EncryptionConfigurationNotFound'
   | 'TooManyTags'
   | 'MalformedConfiguration'
   | 'AccessDenied'

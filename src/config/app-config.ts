@@ -16,6 +16,8 @@ export interface AppConfig {
   readonly publicUrl?: string;
   /** Domains under which `bucket.<domain>` virtual-hosted-style requests are served. */
   readonly domains: readonly string[];
+  /** Accept SSE-C keys over plain HTTP (S3 refuses them; for tests, or behind a TLS proxy that sets no X-Forwarded-Proto). */
+  readonly sseCustomerKeyOverHttp: boolean;
   /** fsync data and directories before a write is acknowledged. */
   readonly fsync: boolean;
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';

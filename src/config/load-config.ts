@@ -119,6 +119,7 @@ export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppCon
     publicUrl: publicUrl?.replace(/\/+$/, ''),
     domains,
     fsync: bool('FSYNC', true),
+    sseCustomerKeyOverHttp: bool('SSE_C_ALLOW_HTTP', false),
     logLevel,
     logFormat,
     maxObjectSize: int('MAX_OBJECT_SIZE', 5 * GIB, 1),

@@ -10,6 +10,8 @@ import { IdGenerator } from '../common/ids';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
 import { DatabaseService } from '../database/database.service';
+import { EncryptionService } from '../encryption/encryption.service';
+import { CustomerKey, EncryptionRequest, ObjectEncryption } from '../encryption/encryption.types';
 import { Principal } from '../iam/principal';
 import { ChecksumAlgorithm, compositeChecksum, DigestStream, StreamDigests } from '../objects/checksums';
 import { evaluateConditions, ReadConditions } from '../objects/conditions';
@@ -49,6 +51,7 @@ export interface UploadView {
   storageClass: string;
   checksumAlgorithm?: ChecksumAlgorithm;
   checksumType?: ChecksumType;
+  encryption?: ObjectEncryption | null;
 }
 
 export interface PartView {
@@ -57,6 +60,8 @@ export interface PartView {
   size: number;
   lastModified: Date;
   checksums: ObjectChecksums | null;
+  /** Set on the answer of UploadPart / UploadPartCopy. */
+  encryption?: ObjectEncryption | null;
 }
 
 export interface CreateUploadInput {
@@ -71,6 +76,8 @@ export interface CreateUploadInput {
   tags?: ObjectTags;
   /** x-amz-object-lock-*: the completed object's retention and legal hold. */
   lock?: LockRequest;
+  /** Encryption of the parts and the object (the bucket's default otherwise). */
+  encryption?: EncryptionRequest;
 }
 
 export interface PartTarget {
@@ -78,6 +85,8 @@ export interface PartTarget {
   key: string;
   uploadId: string;
   partNumber: number;
+  /** The SSE-C key of an SSE-C upload (the one given to CreateMultipartUpload). */
+  customerKey?: CustomerKey;
 }
 
 export interface UploadPartInput extends PartTarget, DigestExpectations {
@@ -93,6 +102,8 @@ export interface UploadPartCopyInput extends PartTarget {
   /** Inclusive byte range of the source (x-amz-copy-source-range); the whole object when absent. */
   range?: { start: number; end: number };
   sourceConditions?: ReadConditions;
+  /** The SSE-C key of the source. */
+  sourceCustomerKey?: CustomerKey;
 }
 
 export interface CompletedPartInput {
@@ -123,6 +134,7 @@ export interface CompletedUpload {
   versionId: string;
   /** The bucket has a versioning state: S3 then reports the version id. */
   versioned: boolean;
+  encryption: ObjectEncryption | null;
 }
 
 export interface CopiedPart extends PartView {
@@ -164,6 +176,7 @@ const toUploadView = (u: MultipartUploadEntity): UploadView => ({
   storageClass: u.storageClass,
   checksumAlgorithm: (u.checksumAlgorithm as ChecksumAlgorithm | null) ?? undefined,
   checksumType: (u.checksumType as ChecksumType | null) ?? undefined,
+  encryption: u.sse ?? null,
 });
 
 const toPartView = (p: UploadPartEntity): PartView => ({
@@ -190,6 +203,7 @@ export class MultipartService {
     private readonly blobs: BlobStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    private readonly encryption: EncryptionService,
   ) {}
 
   async create(input: CreateUploadInput): Promise<UploadView> {
@@ -210,7 +224,9 @@ export class MultipartService {
         throw new DomainError('InvalidRequest', 'The COMPOSITE checksum type cannot be used with the crc64nvme checksum algorithm.');
       }
     }
+    const { enc } = await this.objects.encryptionFor(input.bucket, input.encryption);
     const row: MultipartUploadEntity = Object.assign(new MultipartUploadEntity(), {
+      sse: enc,
       uploadId: this.ids.uploadId(),
       bucketId: bucket.id,
       key: input.key,
@@ -230,6 +246,7 @@ export class MultipartService {
   async uploadPart(input: UploadPartInput): Promise<PartView> {
     const bucket = await this.buckets.entity(input.bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
+    this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     if (input.size !== undefined && input.size > this.config.maxObjectSize) {
       throw new DomainError('ObjectTooLarge', undefined, { size: input.size, max: this.config.maxObjectSize });
     }
@@ -239,22 +256,26 @@ export class MultipartService {
     const digests = new DigestStream(algorithms, input.payloadSha256 !== undefined);
     // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
     let result!: StreamDigests;
-    const written = await this.blobs.write(
+    const written = await this.objects.writeBlob(
       pipeline(input.body, digests, () => undefined),
+      upload.sse,
+      input.customerKey,
       async () => {
         result = await digests.result();
         verifyDigests(result, input);
       },
     );
-    return this.savePart(bucket, input, written, result);
+    return this.savePart(bucket, input, written, result, upload.sse);
   }
 
   /** Copies a byte range of an existing object into a new part blob (the bytes are read: parts may be any slice). */
   async uploadPartCopy(input: UploadPartCopyInput): Promise<CopiedPart> {
     const bucket = await this.buckets.entity(input.bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
+    this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     const { object: src, versioned: sourceVersioned } = await this.objects.head(input.srcBucket, input.srcKey, {
       versionId: input.srcVersionId,
+      customerKey: input.sourceCustomerKey,
     });
     if (input.sourceConditions && evaluateConditions(input.sourceConditions, src.etag, src.lastModified, true) !== 'ok') {
       throw new DomainError('PreconditionFailed');
@@ -274,18 +295,21 @@ export class MultipartService {
       versionId: src.versionId,
       conditions: { ifMatch: src.etag },
       range: input.range ? `bytes=${input.range.start}-${input.range.end}` : undefined,
+      customerKey: input.sourceCustomerKey,
     });
     const digests = new DigestStream(upload.checksumAlgorithm ? [upload.checksumAlgorithm as ChecksumAlgorithm] : [], false);
     let result!: StreamDigests;
-    const written = await this.blobs.write(
+    const written = await this.objects.writeBlob(
       pipeline(body, digests, () => undefined),
+      upload.sse,
+      input.customerKey,
       async () => {
         result = await digests.result();
         if (result.size !== length)
           throw new Error(`copy source ${input.srcBucket}/${input.srcKey} ended after ${result.size} of ${length} bytes`);
       },
     );
-    const part = await this.savePart(bucket, input, written, result);
+    const part = await this.savePart(bucket, input, written, result, upload.sse);
     return { ...part, sourceVersionId: src.versionId, sourceVersioned };
   }
 
@@ -293,13 +317,22 @@ export class MultipartService {
    * Records a written part blob. Inside the transaction the upload must still exist (it may have
    * been completed or aborted while the part streamed); otherwise the blob is discarded.
    */
-  private async savePart(bucket: BucketEntity, target: PartTarget, written: BlobWriteResult, digests: StreamDigests): Promise<PartView> {
+  private async savePart(
+    bucket: BucketEntity,
+    target: PartTarget,
+    written: BlobWriteResult & { dataKey?: string },
+    digests: StreamDigests,
+    enc: ObjectEncryption | null,
+  ): Promise<PartView> {
     const row: UploadPartEntity = Object.assign(new UploadPartEntity(), {
       uploadId: target.uploadId,
       partNumber: target.partNumber,
-      etag: digests.md5.toString('hex'),
-      size: written.size,
+      // SSE-C parts get an opaque ETag, as S3 gives them (never the plaintext's MD5).
+      etag: enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : digests.md5.toString('hex'),
+      // The plaintext size; the blob registry records the stored (encrypted) size.
+      size: digests.size,
       blobId: written.blobId,
+      dataKey: written.dataKey ?? null,
       checksums: Object.keys(digests.checksums).length ? { ...digests.checksums } : null,
       lastModified: this.clock.now().getTime(),
     });
@@ -322,7 +355,7 @@ export class MultipartService {
       throw err;
     }
     await this.blobs.release(released);
-    return toPartView(row);
+    return { ...toPartView(row), encryption: enc };
   }
 
   /**
@@ -392,7 +425,8 @@ export class MultipartService {
       etag,
       metadata: upload.metadata,
       checksums,
-      manifest: used.map((p) => ({ b: p.blobId, s: p.size, e: p.etag })),
+      manifest: used.map((p) => (p.dataKey ? { b: p.blobId, s: p.size, e: p.etag, k: p.dataKey } : { b: p.blobId, s: p.size, e: p.etag })),
+      sse: upload.sse,
       partCount: used.length,
       storageClass: upload.storageClass,
       ownerId: upload.ownerId,
@@ -418,7 +452,7 @@ export class MultipartService {
       const usedBlobs = new Set(used.map((p) => p.blobId));
       return current.filter((p) => !usedBlobs.has(p.blobId)).map((p) => p.blobId);
     });
-    return { etag, size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned };
+    return { etag, size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned, encryption: upload.sse };
   }
 
   private async objectChecksums(

@@ -1,4 +1,5 @@
-import { pipeline, Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, QueryFailedError } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -7,11 +8,16 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
 import { bucketNotFound } from '../buckets/bucket.errors';
+import { BucketConfigService } from '../buckets/bucket-config.service';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
 import { DatabaseService } from '../database/database.service';
+import { EncryptionService } from '../encryption/encryption.service';
+import { CustomerKey, EncryptionRequest, ObjectEncryption } from '../encryption/encryption.types';
 import { Principal } from '../iam/principal';
 import { BlobStore } from '../storage/blob-store.service';
+import { cipherSize } from '../storage/package-cipher';
+import { BlobWriteResult } from '../storage/storage-backend';
 import { TenantsService } from '../tenants/tenants.service';
 import { ChecksumAlgorithm, DigestStream } from './checksums';
 import { evaluateConditions, etagMatches, ReadConditions } from './conditions';
@@ -47,6 +53,8 @@ export interface ObjectView {
   retention: Retention | null;
   /** Object lock legal hold: null = never set. */
   legalHold: boolean | null;
+  /** Encryption at rest, null = plain. */
+  encryption: ObjectEncryption | null;
 }
 
 export const toObjectView = (o: ObjectEntity): ObjectView => ({
@@ -65,6 +73,7 @@ export const toObjectView = (o: ObjectEntity): ObjectView => ({
   tagCount: tagCount(o.tags),
   retention: retentionOf(o),
   legalHold: o.legalHold,
+  encryption: o.sse ?? null,
 });
 
 export interface WriteConditions {
@@ -95,6 +104,8 @@ export interface PutObjectInput {
   tags?: ObjectTags;
   /** Object lock settings of the new version (the bucket's default retention applies otherwise). */
   lock?: LockRequest;
+  /** Server-side encryption asked for (the bucket's default encryption applies otherwise). */
+  encryption?: EncryptionRequest;
 }
 
 export interface StoredObject {
@@ -105,6 +116,7 @@ export interface StoredObject {
   versionId: string;
   /** The bucket has a versioning state (Enabled or Suspended): S3 then reports version ids. */
   versioned: boolean;
+  encryption: ObjectEncryption | null;
 }
 
 export interface CopiedObject extends StoredObject {
@@ -119,6 +131,8 @@ export interface ReadOptions {
   conditions?: ReadConditions;
   partNumber?: number;
   range?: string;
+  /** The SSE-C key of the request (required for an SSE-C object, refused for any other). */
+  customerKey?: CustomerKey;
 }
 
 export interface HeadObjectResult {
@@ -195,7 +209,48 @@ export class ObjectsService {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly tenants: TenantsService,
+    private readonly encryption: EncryptionService,
+    private readonly bucketConfigs: BucketConfigService,
   ) {}
+
+  /**
+   * The encryption of a new object: what the request asked for, else the bucket's default
+   * encryption, else none. SSE-C needs its key for every later read.
+   */
+  async encryptionFor(
+    bucket: string,
+    req: EncryptionRequest | undefined,
+  ): Promise<{ enc: ObjectEncryption | null; customer?: CustomerKey }> {
+    if (req) return { enc: this.encryption.describe(req), customer: req.mode === 'SSE-C' ? req.customer : undefined };
+    const dflt = await this.bucketConfigs.defaultEncryption(bucket);
+    return { enc: dflt ? this.encryption.describe({ mode: dflt.algorithm }) : null };
+  }
+
+  /**
+   * Streams `source` (plaintext, already piped through its digests) into a new blob, encrypted
+   * under a fresh data key when `enc` is set. Returns the blob and the wrapped data key.
+   */
+  async writeBlob(
+    source: Readable,
+    enc: ObjectEncryption | null,
+    customer: CustomerKey | undefined,
+    verify: (size: number) => void | Promise<void>,
+  ): Promise<BlobWriteResult & { dataKey?: string }> {
+    if (!enc) return this.blobs.write(source, verify);
+    const key = await this.encryption.newDataKey(enc, customer);
+    const written = await this.blobs.write(pipeline(source, this.encryption.encryptStream(key.plaintext), noop), verify);
+    return { ...written, dataKey: key.wrapped };
+  }
+
+  /** The plaintext bytes [start, end] of an object version (decrypted when it is encrypted). */
+  async openRange(row: Pick<ObjectEntity, 'manifest' | 'sse'>, start: number, end: number, customer?: CustomerKey): Promise<Readable> {
+    const enc = row.sse;
+    return openManifestRange(row.manifest, start, end, async (entry, s, e) => {
+      if (!entry.k || !enc) return this.blobs.read(entry.b, { start: s, end: e });
+      const key = await this.encryption.dataKey(entry.k, enc, customer);
+      return this.blobs.readDecrypted(entry.b, key, entry.s, s, e);
+    });
+  }
 
   /** Streams the body into a new blob, verifies every digest, then commits the object row. */
   async put(input: PutObjectInput): Promise<StoredObject> {
@@ -207,15 +262,18 @@ export class ObjectsService {
     if (input.lock) assertLockRequest(bucket, input.lock, this.clock.now());
     if (input.conditions) await this.checkWriteConditions(bucket, input.key, input.conditions, this.db.manager);
 
+    const { enc, customer } = await this.encryptionFor(input.bucket, input.encryption);
     const digests = new DigestStream(input.algorithms, input.payloadSha256 !== undefined);
     let result!: Awaited<ReturnType<DigestStream['result']>>;
     // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
-    const written = await this.blobs.write(pipeline(input.body, digests, noop), async () => {
+    const written = await this.writeBlob(pipeline(input.body, digests, noop), enc, customer, async () => {
       result = await digests.result();
       verifyDigests(result, input);
     });
     const now = this.clock.now().getTime();
-    const etag = result.md5.toString('hex');
+    // SSE-C: the ETag must not be the plaintext's MD5 (S3 answers an opaque one).
+    const etag = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : result.md5.toString('hex');
+    const plainSize = result.size;
     const checksums: ObjectChecksums | null = Object.keys(result.checksums).length ? { ...result.checksums, type: 'FULL_OBJECT' } : null;
     const row: ObjectEntity = Object.assign(new ObjectEntity(), {
       id: this.ids.uuid(),
@@ -224,11 +282,12 @@ export class ObjectsService {
       versionId: NULL_VERSION_ID,
       isLatest: true,
       isDeleteMarker: false,
-      size: written.size,
+      size: plainSize,
       etag,
       metadata: input.metadata,
       checksums,
-      manifest: [{ b: written.blobId, s: written.size }],
+      manifest: [written.dataKey ? { b: written.blobId, s: plainSize, k: written.dataKey } : { b: written.blobId, s: plainSize }],
+      sse: enc,
       partCount: null,
       storageClass: 'STANDARD',
       ownerId: input.owner.userId,
@@ -236,7 +295,7 @@ export class ObjectsService {
       ...lockAndTagColumns(input.tags, input.lock),
     });
     const { versioned } = await this.commitObject(bucket, row, [{ blobId: written.blobId, size: written.size }], input.conditions);
-    return { etag, size: written.size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned };
+    return { etag, size: plainSize, lastModified: new Date(now), checksums, versionId: row.versionId, versioned, encryption: enc };
   }
 
   /**
@@ -416,6 +475,7 @@ export class ObjectsService {
   async head(bucketName: string, key: string, opts: ReadOptions = {}): Promise<HeadObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, opts.versionId);
+    this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
     return { object: toObjectView(row), range: this.selectRange(row, opts.partNumber, opts.range), versioned: bucket.versioning !== null };
   }
@@ -438,11 +498,12 @@ export class ObjectsService {
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, opts.versionId);
+    this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
     const range = this.selectRange(row, opts.partNumber, opts.range);
     const start = range?.start ?? 0;
     const end = range?.end ?? row.size - 1;
-    const body = row.size === 0 ? Readable.from([]) : await openManifestRange(this.blobs, row.manifest, start, end);
+    const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey);
     return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null };
   }
 
@@ -507,6 +568,7 @@ export class ObjectsService {
           checksums: null,
           manifest: [],
           partCount: null,
+          sse: null,
           storageClass: 'STANDARD',
           ownerId: opts.owner?.userId ?? current.ownerId,
           lastModified: this.clock.now().getTime(),
@@ -610,6 +672,10 @@ export class ObjectsService {
     lock?: LockRequest;
     sourceConditions?: ReadConditions;
     conditions?: WriteConditions;
+    /** Encryption of the copy (the destination bucket's default otherwise). */
+    encryption?: EncryptionRequest;
+    /** The SSE-C key of the source (x-amz-copy-source-server-side-encryption-customer-*). */
+    sourceCustomerKey?: CustomerKey;
   }): Promise<CopiedObject> {
     assertValidKey(input.dstKey);
     const srcBucket = await this.buckets.entity(input.srcBucket);
@@ -621,25 +687,16 @@ export class ObjectsService {
         throw new DomainError('PreconditionFailed');
       }
     }
+    this.encryption.checkCustomerKey(src.sse, input.sourceCustomerKey);
     // Copying an older version onto its own key is how a version is restored: allowed.
-    if (srcBucket.id === dstBucket.id && input.srcKey === input.dstKey && !input.replaceMetadata && src.isLatest) {
+    if (srcBucket.id === dstBucket.id && input.srcKey === input.dstKey && !input.replaceMetadata && !input.encryption && src.isLatest) {
       throw new DomainError(
         'InvalidRequest',
         "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
       );
     }
-    const manifest: ManifestEntry[] = [];
-    const newBlobs: Array<{ blobId: string; size: number }> = [];
-    try {
-      for (const e of src.manifest) {
-        const blobId = await this.blobs.copy(e.b);
-        manifest.push({ ...e, b: blobId });
-        newBlobs.push({ blobId, size: e.s });
-      }
-    } catch (err) {
-      await this.blobs.discard(newBlobs.map((b) => b.blobId));
-      throw err;
-    }
+    const { enc, customer } = await this.encryptionFor(input.dstBucket, input.encryption);
+    const { manifest, newBlobs, etag } = await this.copyBlobs(src, input.sourceCustomerKey, enc, customer);
     const now = this.clock.now().getTime();
     const row: ObjectEntity = Object.assign(new ObjectEntity(), {
       id: this.ids.uuid(),
@@ -649,10 +706,11 @@ export class ObjectsService {
       isLatest: true,
       isDeleteMarker: false,
       size: src.size,
-      etag: src.etag,
+      etag,
       metadata: input.replaceMetadata ?? src.metadata,
       checksums: src.checksums,
       manifest,
+      sse: enc,
       partCount: src.partCount,
       storageClass: src.storageClass,
       ownerId: input.owner.userId,
@@ -661,15 +719,79 @@ export class ObjectsService {
     });
     const { versioned } = await this.commitObject(dstBucket, row, newBlobs, input.conditions);
     return {
-      etag: src.etag,
+      etag,
       size: src.size,
       lastModified: new Date(now),
       checksums: src.checksums,
       versionId: row.versionId,
       versioned,
+      encryption: enc,
       sourceVersionId: src.versionId,
       sourceVersioned: srcBucket.versioning !== null,
     };
+  }
+
+  /**
+   * The blobs of a copy. Plain to plain: hard links. Encrypted to encrypted: hard links whose data
+   * keys are re-wrapped for the copy (no byte rewritten), unless the copy needs an MD5 ETag the
+   * source does not have (SSE-C source). Otherwise each blob is read (decrypted) and written again
+   * (encrypted), part by part, so a multipart object keeps its parts.
+   */
+  private async copyBlobs(
+    src: ObjectEntity,
+    srcCustomer: CustomerKey | undefined,
+    enc: ObjectEncryption | null,
+    customer: CustomerKey | undefined,
+  ): Promise<{ manifest: ManifestEntry[]; newBlobs: Array<{ blobId: string; size: number }>; etag: string }> {
+    const manifest: ManifestEntry[] = [];
+    const newBlobs: Array<{ blobId: string; size: number }> = [];
+    const needsMd5 = enc?.mode !== 'SSE-C' && src.sse?.mode === 'SSE-C';
+    const rewrite = !needsMd5 && (src.sse === null) === (enc === null) ? false : true;
+    let etag = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : src.etag;
+    try {
+      if (!rewrite) {
+        for (const e of src.manifest) {
+          const blobId = await this.blobs.copy(e.b);
+          const k = e.k && src.sse && enc ? await this.encryption.rewrap(e.k, src.sse, srcCustomer, enc, customer) : undefined;
+          manifest.push(k ? { ...e, b: blobId, k } : { ...e, b: blobId });
+          newBlobs.push({ blobId, size: e.k ? cipherSize(e.s) : e.s });
+        }
+        return { manifest, newBlobs, etag };
+      }
+      const md5s: Buffer[] = [];
+      for (const e of src.manifest) {
+        const md5 = createHash('md5');
+        const plain = e.s === 0 ? Readable.from([]) : await this.openRange({ manifest: [e], sse: src.sse }, 0, e.s - 1, srcCustomer);
+        const hashing = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            md5.update(chunk);
+            cb(null, chunk);
+          },
+        });
+        let size = 0;
+        const written = await this.writeBlob(pipeline(plain, hashing, noop), enc, customer, (n) => {
+          size = n;
+        });
+        newBlobs.push({ blobId: written.blobId, size: written.size });
+        if (size !== (written.dataKey ? cipherSize(e.s) : e.s)) throw new Error(`copy of blob ${e.b} ended early`);
+        const digest = md5.digest();
+        md5s.push(digest);
+        const entry: ManifestEntry = { b: written.blobId, s: e.s };
+        if (e.e !== undefined) entry.e = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : digest.toString('hex');
+        if (written.dataKey) entry.k = written.dataKey;
+        manifest.push(entry);
+      }
+      if (enc?.mode !== 'SSE-C') {
+        etag =
+          src.partCount === null
+            ? md5s[0].toString('hex')
+            : `${createHash('md5').update(Buffer.concat(md5s)).digest('hex')}-${md5s.length}`;
+      }
+      return { manifest, newBlobs, etag };
+    } catch (err) {
+      await this.blobs.discard(newBlobs.map((b) => b.blobId));
+      throw err;
+    }
   }
 
   /** The source of a copy: like entity(), but a delete marker named by version id is InvalidRequest, as S3 answers. */

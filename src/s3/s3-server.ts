@@ -28,7 +28,7 @@ import { corsResponseHeaders, matchCorsRule } from './http/cors';
 import { H } from './http/headers';
 import { actionFor, policyContext } from './http/policy-context';
 import { parseQuery } from './http/query';
-import { refuseServerSideEncryption } from './http/server-side-encryption';
+import { checkEncryptionHeaders } from './http/server-side-encryption';
 import { assertKnownStorageClass } from './http/storage-class';
 import { writeError, writeResult } from './http/s3-response-writer';
 import { resolveOperation } from './routing/resolve-operation';
@@ -169,7 +169,7 @@ export class S3Server {
         throw await this.explainDenial(err, action, route, versionId, authorize);
       }
       const principal = identity?.principal ?? ANONYMOUS;
-      refuseServerSideEncryption(req.headers);
+      checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);
       assertKnownStorageClass(req.headers);
       // The client holds the body back until it hears this: only an authorized request gets it.
       if (expectsContinue) res.writeContinue();

@@ -10,6 +10,7 @@ import { AccessHandlers } from './handlers/access.handlers';
 import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
 import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
+import { BucketEncryptionHandlers } from './handlers/bucket-encryption.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
 import { S3_HANDLERS } from './handlers/handles-s3.decorator';
@@ -31,6 +32,7 @@ const HANDLER_GROUPS = [
   ObjectLockHandlers,
   ObjectTaggingHandlers,
   BucketConfigHandlers,
+  BucketEncryptionHandlers,
   AbsentConfigHandlers,
   ObjectAttributesHandlers,
   BucketNotificationHandlers,

@@ -1,10 +1,11 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import { BlobEntity } from './blob.entity';
+import { cipherRange, DecryptStream } from './package-cipher';
 import { BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from './storage-backend';
 
 const SWEEP_BATCH = 500;
@@ -34,6 +35,20 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
 
   read(blobId: string, range?: ByteRange): Promise<Readable> {
     return this.backend.get(blobId, range);
+  }
+
+  /**
+   * The plaintext bytes [start, end] of an encrypted blob (package-cipher.ts) holding `plainSize`
+   * bytes: only the packages that hold the range are read and decrypted. Resolves once the first
+   * package has authenticated, so a tampered blob fails before anything is sent.
+   */
+  async readDecrypted(blobId: string, dataKey: Buffer, plainSize: number, start: number, end: number): Promise<Readable> {
+    const range = cipherRange(plainSize, start, end);
+    const raw = await this.backend.get(blobId, { start: range.start, end: range.end });
+    const plain = new DecryptStream(dataKey, plainSize, range);
+    pipeline(raw, plain, () => undefined);
+    await plain.verified;
+    return plain;
   }
 
   copy(blobId: string): Promise<string> {

@@ -51,6 +51,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   CorsConfigurationNotFound: HttpStatus.NOT_FOUND,
   TagSetNotFound: HttpStatus.NOT_FOUND,
   LifecycleConfigurationNotFound: HttpStatus.NOT_FOUND,
+  EncryptionConfigurationNotFound: HttpStatus.NOT_FOUND,
   TooManyTags: HttpStatus.BAD_REQUEST,
   MalformedConfiguration: HttpStatus.BAD_REQUEST,
   AccessDenied: HttpStatus.FORBIDDEN,

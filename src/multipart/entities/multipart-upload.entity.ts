@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber, jsonText } from '../../database/column-transformers';
 import type { ObjectMetadata } from '../../objects/entities/object.entity';
 import type { ObjectTags } from '../../objects/object-tags';
+import type { ObjectEncryption } from '../../encryption/encryption.types';
 
 @Entity('multipart_uploads')
 @Index('idx_uploads_bucket_key', ['bucketId', 'key', 'initiated'])
@@ -47,4 +48,8 @@ export class MultipartUploadEntity {
 
   @Column({ name: 'legal_hold', type: 'boolean', nullable: true })
   legalHold!: boolean | null;
+
+  /** Encryption of the parts and of the completed object (SSE-S3 / SSE-C), null = plain. */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  sse!: ObjectEncryption | null;
 }

@@ -24,4 +24,8 @@ export class UploadPartEntity {
 
   @Column({ name: 'last_modified', type: 'bigint', transformer: bigintNumber })
   lastModified!: number;
+
+  /** The part blob's wrapped data key when the upload is encrypted; `size` stays the plaintext size. */
+  @Column({ name: 'data_key', type: 'text', nullable: true })
+  dataKey!: string | null;
 }

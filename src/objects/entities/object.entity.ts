@@ -2,6 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber, jsonText } from '../../database/column-transformers';
 import type { ObjectTags } from '../object-tags';
 import type { AclGrant } from '../../iam/acl/acl';
+import type { ObjectEncryption } from '../../encryption/encryption.types';
 
 /** One piece of an object's bytes: a blob in the blob store (a whole PUT, or one multipart part). */
 export interface ManifestEntry {
@@ -11,6 +12,8 @@ export interface ManifestEntry {
   s: number;
   /** part ETag (multipart objects only), unquoted */
   e?: string;
+  /** Encrypted blob: its data key, wrapped (see encryption/); `s` stays the plaintext size. */
+  k?: string;
 }
 
 /** Stored system and user metadata of an object. */
@@ -102,6 +105,10 @@ export class ObjectEntity {
   /** Object lock legal hold: null = never set. */
   @Column({ name: 'legal_hold', type: 'boolean', nullable: true })
   legalHold!: boolean | null;
+
+  /** Encryption at rest (SSE-S3 / SSE-C), null = stored in plain; each manifest entry carries its blob's wrapped data key. */
+  @Column({ type: 'text', nullable: true, transformer: jsonText })
+  sse!: ObjectEncryption | null;
 
   /** Object ACL grants as JSON; null = private (owner only). Managed by the IAM layer. */
   @Column({ type: 'text', nullable: true, transformer: jsonText })

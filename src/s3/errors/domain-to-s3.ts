@@ -53,6 +53,7 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   CorsConfigurationNotFound: 'NoSuchCORSConfiguration',
   TagSetNotFound: 'NoSuchTagSet',
   LifecycleConfigurationNotFound: 'NoSuchLifecycleConfiguration',
+  EncryptionConfigurationNotFound: 'ServerSideEncryptionConfigurationNotFoundError',
   TooManyTags: 'BadRequest',
   MalformedConfiguration: 'MalformedXML',
   AccessDenied: 'AccessDenied',

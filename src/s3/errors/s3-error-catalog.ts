@@ -53,6 +53,10 @@ export const S3_ERRORS = {
   InvalidArgument: { status: 400, message: 'Invalid Argument' },
   InvalidBucketName: { status: 400, message: 'The specified bucket is not valid.' },
   InvalidBucketState: { status: 409, message: 'The request is not valid with the current state of the bucket.' },
+  InvalidEncryptionAlgorithmError: {
+    status: 400,
+    message: 'The encryption request you specified is not valid. The valid value is AES256.',
+  },
   InvalidDigest: {
     status: 400,
     message: 'The Content-MD5 or checksum value that you specified is not valid.',

@@ -6,7 +6,7 @@ import { S3Result } from '../http/s3-result';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 
 /**
- * Bucket features this server does not offer — default encryption, static websites, server
+ * Bucket features this server does not offer — static websites, server
  * access logging, replication, ownership controls, public access blocks, transfer acceleration,
  * requester pays. No bucket can have such a configuration (their Put operations answer
  * NotImplemented), so reading one answers what S3 answers for a bucket that has none: tools read
@@ -15,11 +15,6 @@ import { HandlesS3, S3Call } from './handles-s3.decorator';
 @Injectable()
 export class AbsentConfigHandlers {
   constructor(private readonly buckets: BucketsService) {}
-
-  @HandlesS3('GetBucketEncryption')
-  getBucketEncryption(call: S3Call): Promise<S3Result> {
-    return this.none(call, 'ServerSideEncryptionConfigurationNotFoundError');
-  }
 
   @HandlesS3('GetBucketWebsite')
   getBucketWebsite(call: S3Call): Promise<S3Result> {

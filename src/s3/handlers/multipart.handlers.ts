@@ -10,6 +10,12 @@ import { H } from '../http/headers';
 import { readSmallBody } from '../http/read-body';
 import { S3Result } from '../http/s3-result';
 import {
+  COPY_SOURCE_CUSTOMER_KEY_PREFIX,
+  encryptionResponseHeaders,
+  readCustomerKey,
+  readEncryptionRequest,
+} from '../http/server-side-encryption';
+import {
   completeMultipartUploadResultXml,
   initiateMultipartUploadResultXml,
   listMultipartUploadsResultXml,
@@ -57,8 +63,9 @@ export class MultipartHandlers {
       checksumType: type,
       tags: taggingHeader(call.headers),
       lock: lockHeaders(call.headers),
+      encryption: readEncryptionRequest(call.headers),
     });
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string | number | undefined> = { ...encryptionResponseHeaders(upload.encryption) };
     if (upload.checksumAlgorithm) headers[H.amzChecksumAlgorithm] = upload.checksumAlgorithm.toUpperCase();
     if (upload.checksumType) headers[H.amzChecksumType] = upload.checksumType;
     return S3Result.xml(initiateMultipartUploadResultXml(call.bucket, call.key, upload.uploadId), headers);
@@ -80,8 +87,13 @@ export class MultipartHandlers {
       algorithms: checks.algorithms,
       expectedChecksums: () => expectedChecksums(checks, call.payload.trailers()),
       payloadSha256: call.payload.sha256,
+      customerKey: readCustomerKey(call.headers),
     });
-    return S3Result.empty(200, { ETag: quoteEtag(part.etag), ...checksumResponseHeaders(part.checksums) });
+    return S3Result.empty(200, {
+      ETag: quoteEtag(part.etag),
+      ...checksumResponseHeaders(part.checksums),
+      ...encryptionResponseHeaders(part.encryption),
+    });
   }
 
   @HandlesS3('UploadPartCopy')
@@ -90,6 +102,8 @@ export class MultipartHandlers {
     const uploadId = uploadIdParam(call.query);
     const source = parseCopySource(header(call.headers, H.amzCopySource) ?? '');
     const range = copySourceRange(header(call.headers, H.amzCopySourceRange));
+    const customerKey = readCustomerKey(call.headers);
+    const sourceCustomerKey = readCustomerKey(call.headers, COPY_SOURCE_CUSTOMER_KEY_PREFIX);
     await drain(call);
     await authorizeCopySource(call, source);
     const part = await this.multipart.uploadPartCopy({
@@ -102,11 +116,13 @@ export class MultipartHandlers {
       srcVersionId: source.versionId,
       range,
       sourceConditions: copySourceConditions(call.headers),
+      customerKey,
+      sourceCustomerKey,
     });
-    return S3Result.xml(
-      copyPartResultXml(part.etag, part.lastModified, checksumElements(part.checksums)),
-      part.sourceVersioned ? { [H.amzCopySourceVersionId]: part.sourceVersionId } : {},
-    );
+    return S3Result.xml(copyPartResultXml(part.etag, part.lastModified, checksumElements(part.checksums)), {
+      ...(part.sourceVersioned ? { [H.amzCopySourceVersionId]: part.sourceVersionId } : {}),
+      ...encryptionResponseHeaders(part.encryption),
+    });
   }
 
   @HandlesS3('CompleteMultipartUpload')
@@ -133,7 +149,7 @@ export class MultipartHandlers {
         etag: done.etag,
         checksums: done.checksums,
       }),
-      versionHeaders(done.versioned, done.versionId),
+      { ...versionHeaders(done.versioned, done.versionId), ...encryptionResponseHeaders(done.encryption) },
     );
   }
 

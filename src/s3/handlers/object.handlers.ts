@@ -9,6 +9,12 @@ import { expirationHeader } from '../http/expiration-header';
 import { H, RESPONSE_OVERRIDES } from '../http/headers';
 import { readSmallBody } from '../http/read-body';
 import { HeaderValues, S3Result } from '../http/s3-result';
+import {
+  COPY_SOURCE_CUSTOMER_KEY_PREFIX,
+  encryptionResponseHeaders,
+  readCustomerKey,
+  readEncryptionRequest,
+} from '../http/server-side-encryption';
 import { checksumElements, copyObjectResultXml, DeletedEntry, deleteResultXml, quoteEtag } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
@@ -70,12 +76,14 @@ export class ObjectHandlers {
       conditions: writeConditions(call),
       tags: taggingHeader(call.headers),
       lock,
+      encryption: readEncryptionRequest(call.headers),
     });
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
       ETag: quoteEtag(stored.etag),
       ...checksumResponseHeaders(stored.checksums),
       ...versionHeaders(stored.versioned, stored.versionId),
+      ...encryptionResponseHeaders(stored.encryption),
     });
   }
 
@@ -87,6 +95,7 @@ export class ObjectHandlers {
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
+      customerKey: readCustomerKey(call.headers),
     });
     const headers = objectHeaders(call, object, range, partNumber, versioned);
     headers[H.amzExpiration] = await this.expiration(call, object);
@@ -106,6 +115,7 @@ export class ObjectHandlers {
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
+      customerKey: readCustomerKey(call.headers),
     });
     const headers = objectHeaders(call, object, range, partNumber, versioned);
     headers[H.amzExpiration] = await this.expiration(call, object);
@@ -194,6 +204,8 @@ export class ObjectHandlers {
       });
     }
     const lock = lockHeaders(call.headers);
+    const encryption = readEncryptionRequest(call.headers);
+    const sourceCustomerKey = readCustomerKey(call.headers, COPY_SOURCE_CUSTOMER_KEY_PREFIX);
     await drain(call);
     await authorizeCopySource(call, source);
     const stored = await this.objects.copy({
@@ -208,10 +220,13 @@ export class ObjectHandlers {
       lock,
       sourceConditions: copySourceConditions(call.headers),
       conditions: writeConditions(call),
+      encryption,
+      sourceCustomerKey,
     });
     return S3Result.xml(copyObjectResultXml(stored.etag, stored.lastModified, checksumElements(stored.checksums)), {
       ...versionHeaders(stored.versioned, stored.versionId),
       ...(stored.sourceVersioned ? { [H.amzCopySourceVersionId]: stored.sourceVersionId } : {}),
+      ...encryptionResponseHeaders(stored.encryption),
     });
   }
 }
@@ -273,5 +288,6 @@ function objectHeaders(
     h[H.amzObjectLockRetainUntilDate] = new Date(o.retention.retainUntil).toISOString();
   }
   if (o.legalHold !== null) h[H.amzObjectLockLegalHold] = o.legalHold ? 'ON' : 'OFF';
+  Object.assign(h, encryptionResponseHeaders(o.encryption));
   return h;
 }

@@ -70,8 +70,8 @@ export const OPERATIONS = {
   // Features this server does not offer: reading their configuration answers what S3 answers for a
   // bucket without one (tools such as Terraform read them all); setting one is NotImplemented.
   GetBucketEncryption: op('GET', 'bucket', 's3:GetEncryptionConfiguration', { query: ['encryption'] }),
-  PutBucketEncryption: op('PUT', 'bucket', 's3:PutEncryptionConfiguration', { query: ['encryption'], ...NI }),
-  DeleteBucketEncryption: op('DELETE', 'bucket', 's3:PutEncryptionConfiguration', { query: ['encryption'], ...NI }),
+  PutBucketEncryption: op('PUT', 'bucket', 's3:PutEncryptionConfiguration', { query: ['encryption'] }),
+  DeleteBucketEncryption: op('DELETE', 'bucket', 's3:PutEncryptionConfiguration', { query: ['encryption'] }),
   GetBucketWebsite: op('GET', 'bucket', 's3:GetBucketWebsite', { query: ['website'] }),
   PutBucketWebsite: op('PUT', 'bucket', 's3:PutBucketWebsite', { query: ['website'], ...NI }),
   DeleteBucketWebsite: op('DELETE', 'bucket', 's3:DeleteBucketWebsite', { query: ['website'], ...NI }),

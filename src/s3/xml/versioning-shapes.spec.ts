@@ -23,6 +23,7 @@ const view = (key: string, versionId: string, extra: Partial<ObjectView> = {}): 
   tagCount: 0,
   retention: null,
   legalHold: null,
+  encryption: null,
   ...extra,
 });
 
