@@ -161,6 +161,7 @@ export class S3Server {
         principal,
         payload: this.payload(req, auth.payload),
         requestId,
+        hostId: this.hostId,
         resource,
         secure,
         authorize: (action, bucket, key, versionId) => authorize(action, bucket, key, versionId),
@@ -233,6 +234,7 @@ export class S3Server {
       principal: ANONYMOUS,
       payload: this.payload(req, { kind: 'none' }),
       requestId,
+      hostId: this.hostId,
       resource,
       secure: isSecure(req),
       authorize: async () => {

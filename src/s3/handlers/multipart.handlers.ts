@@ -24,6 +24,7 @@ import {
   authorizeCopySource,
   copySourceConditions,
   encodingType,
+  eventOrigin,
   header,
   maxParam,
   metadataFromHeaders,
@@ -122,6 +123,7 @@ export class MultipartHandlers {
       expectedChecksums: objectChecksums,
       expectedSize: mpObjectSize(call.headers),
       conditions: writeConditions(call.headers),
+      origin: eventOrigin(call),
     });
     return S3Result.xml(
       completeMultipartUploadResultXml({

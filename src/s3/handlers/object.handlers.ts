@@ -22,7 +22,15 @@ import {
   versionHeaders,
   versionIdParam,
 } from './object-version-values';
-import { authorizeCopySource, copySourceConditions, header, metadataFromHeaders, parseCopySource, readConditions } from './request-values';
+import {
+  authorizeCopySource,
+  copySourceConditions,
+  eventOrigin,
+  header,
+  metadataFromHeaders,
+  parseCopySource,
+  readConditions,
+} from './request-values';
 
 const MAX_DELETE_KEYS = 1000;
 
@@ -61,6 +69,7 @@ export class ObjectHandlers {
       conditions: writeConditions(call),
       tags: taggingHeader(call.headers),
       lock,
+      origin: eventOrigin(call),
     });
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
@@ -110,6 +119,7 @@ export class ObjectHandlers {
       versionId: versionIdParam(call.query),
       owner: call.principal,
       canBypassGovernance: await canBypassGovernance(call),
+      origin: eventOrigin(call),
     });
     const headers: HeaderValues = outcome.deleteMarker ? { [H.amzDeleteMarker]: 'true' } : {};
     if (outcome.versionId !== undefined) headers[H.amzVersionId] = outcome.versionId;
@@ -144,7 +154,7 @@ export class ObjectHandlers {
     const done = await this.objects.deleteMany(
       call.bucket,
       objects.filter((_o, i) => !denied.has(i)),
-      { owner: call.principal, canBypassGovernance: await canBypassGovernance(call) },
+      { owner: call.principal, canBypassGovernance: await canBypassGovernance(call), origin: eventOrigin(call) },
     );
     const deleted: DeletedEntry[] = [];
     const errors: Array<{ key: string; versionId?: string; code: string; message: string }> = [];
@@ -199,6 +209,7 @@ export class ObjectHandlers {
       lock,
       sourceConditions: copySourceConditions(call.headers),
       conditions: writeConditions(call),
+      origin: eventOrigin(call),
     });
     return S3Result.xml(copyObjectResultXml(stored.etag, stored.lastModified, checksumElements(stored.checksums)), {
       ...versionHeaders(stored.versioned, stored.versionId),
