@@ -114,7 +114,7 @@ export class BucketConfigService {
 
   /**
    * The notification rules; none is an empty list (S3 answers an empty NotificationConfiguration).
-   * Stored only: events are not delivered yet.
+   * src/events delivers the events.
    */
   async getNotification(bucket: string): Promise<NotificationRule[]> {
     return (await this.readOptional<NotificationRule[]>(bucket, 'notification')) ?? [];
