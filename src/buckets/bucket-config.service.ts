@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, MoreThan } from 'typeorm';
+import { EntityManager, In, MoreThan } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
@@ -142,7 +142,7 @@ export class BucketConfigService {
 
   /**
    * The notification rules; none is an empty list (S3 answers an empty NotificationConfiguration).
-   * Stored only: events are not delivered yet.
+   * src/events delivers the events.
    */
   async getNotification(bucket: string): Promise<NotificationRule[]> {
     return (await this.readOptional<NotificationRule[]>(bucket, 'notification')) ?? [];
@@ -276,13 +276,25 @@ export class BucketConfigService {
     return row.document as T;
   }
 
+  /**
+   * The notification rules of a bucket (cached briefly), or null: read inside the transaction of
+   * every object change, so a bucket without a configuration costs a map lookup.
+   */
+  notificationRulesOf(bucketId: string, m?: EntityManager): Promise<readonly NotificationRule[] | null> {
+    return this.cachedById<NotificationRule[]>(bucketId, 'notification', m);
+  }
+
   private async cached<T>(bucketName: string, kind: BucketConfigKind): Promise<T | null> {
     const bucket = await this.buckets.entity(bucketName);
-    const key = `${bucket.id}/${kind}`;
+    return this.cachedById<T>(bucket.id, kind);
+  }
+
+  private async cachedById<T>(bucketId: string, kind: BucketConfigKind, m?: EntityManager): Promise<T | null> {
+    const key = `${bucketId}/${kind}`;
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.expires > now) return hit.value as T | null;
-    const row = await this.db.repo(BucketConfigEntity).findOneBy({ bucketId: bucket.id, kind });
+    const row = await this.db.findOne(BucketConfigEntity, { bucketId, kind }, m);
     if (this.cache.size >= BucketConfigService.CACHE_MAX) this.cache.clear();
     this.cache.set(key, { value: row ? row.document : null, expires: now + BucketConfigService.CACHE_TTL_MS });
     return row ? (row.document as T) : null;

@@ -4,7 +4,7 @@ import { DomainError } from '../common/domain-error';
  * A bucket's event notification configuration: rules that name a target, the events and an
  * optional key filter. The S3 API (NotificationConfiguration XML: Queue/Topic/CloudFunction ARNs)
  * and the console (webhook, Redis, RabbitMQ, MQTT, NATS targets) store the same rules.
- * Only the configuration is kept: events are not delivered yet.
+ * Events are delivered by src/events (transactional outbox and dispatcher).
  */
 
 export const NOTIFICATION_TARGET_TYPES = ['webhook', 'redis', 'rabbitmq', 'mqtt', 'nats', 'queue', 'topic', 'lambda'] as const;
@@ -79,6 +79,10 @@ export interface NotificationTarget {
   qos?: 0 | 1 | 2;
   /** nats */
   subject?: string;
+  /** nats: publish through JetStream (the stream must exist; the publish waits for its ack). */
+  jetstream?: boolean;
+  /** webhook: HMAC-SHA256 key; each POST carries `X-Signature-256: sha256=<hex of the body's HMAC>`. */
+  secret?: string;
 }
 
 export interface NotificationFilter {
@@ -123,7 +127,8 @@ function checkUrl(target: NotificationTarget, ruleId: string): void {
   if (!url.hostname) throw invalid(`url of rule ${ruleId} names no host`);
 }
 
-function checkTarget(target: NotificationTarget, ruleId: string): void {
+/** The checks of one target (also those of the server-wide EVENT_TARGETS). */
+export function checkTarget(target: NotificationTarget, ruleId: string): void {
   if (!target || !(NOTIFICATION_TARGET_TYPES as readonly string[]).includes(target.type)) {
     throw invalid(`target type of rule ${ruleId} must be one of ${NOTIFICATION_TARGET_TYPES.join(', ')}`);
   }
@@ -147,6 +152,7 @@ function checkTarget(target: NotificationTarget, ruleId: string): void {
           throw invalid(`header ${name} of rule ${ruleId} is not a valid HTTP header`);
         }
       }
+      checkText(target.secret, `secret of rule ${ruleId}`, false);
       return;
     }
     case 'redis':
@@ -165,6 +171,8 @@ function checkTarget(target: NotificationTarget, ruleId: string): void {
       return;
     case 'nats':
       checkText(target.subject, `subject of rule ${ruleId}`, true);
+      if (target.jetstream !== undefined && typeof target.jetstream !== 'boolean')
+        throw invalid(`jetstream of rule ${ruleId} must be true or false`);
       return;
   }
 }

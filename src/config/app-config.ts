@@ -59,4 +59,14 @@ export interface AppConfig {
   readonly metricsSampleIntervalMs: number;
   /** Metric snapshots older than this are purged. The `metrics_retention_days` setting overrides it. */
   readonly metricsRetentionDays: number;
+  /**
+   * Server-wide notification targets, by name (EVENT_TARGETS, JSON: `{"orders": {"type": "webhook", "url": "…"}}`):
+   * what the ARN of an S3 NotificationConfiguration names (its last segment, e.g. `arn:aws:sqs:us-east-1:000000000000:orders`).
+   */
+  readonly eventTargets: Readonly<Record<string, Record<string, unknown>>>;
+  /** First retry delay of an undelivered event; doubles per attempt up to eventRetryMaxMs. */
+  readonly eventRetryBaseMs: number;
+  readonly eventRetryMaxMs: number;
+  /** Attempts after which an event is dead-lettered (kept, visible in the console, retryable). */
+  readonly eventMaxAttempts: number;
 }

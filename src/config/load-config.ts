@@ -50,6 +50,25 @@ export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppCon
     return dflt;
   };
 
+  /** A JSON object whose values are objects with a string `type` (EVENT_TARGETS); `{}` when unset. */
+  const jsonObjects = (name: string): Record<string, Record<string, unknown>> => {
+    const v = str(name);
+    if (v === undefined) return {};
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(v);
+    } catch {
+      problems.push(`${name} must be JSON, got "${v}"`);
+      return {};
+    }
+    const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+    if (!isObject(parsed) || !Object.values(parsed).every((t) => isObject(t) && typeof t.type === 'string')) {
+      problems.push(`${name} must be a JSON object of targets, each with a "type", got "${v}"`);
+      return {};
+    }
+    return parsed as Record<string, Record<string, unknown>>;
+  };
+
   const databaseUrl = str('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)');
@@ -141,6 +160,10 @@ export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppCon
     consoleMaxBodyBytes: int('CONSOLE_MAX_BODY_BYTES', 1024 * 1024, 1),
     metricsSampleIntervalMs: int('METRICS_SAMPLE_INTERVAL_SECONDS', 60) * 1000,
     metricsRetentionDays: int('METRICS_RETENTION_DAYS', 7, 1),
+    eventTargets: jsonObjects('EVENT_TARGETS'),
+    eventRetryBaseMs: int('EVENT_RETRY_BASE_MS', 1000, 1),
+    eventRetryMaxMs: int('EVENT_RETRY_MAX_MS', 300_000, 1),
+    eventMaxAttempts: int('EVENT_MAX_ATTEMPTS', 50, 1),
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -1,3 +1,4 @@
+import { EventsModule } from '../events/events.module';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
@@ -72,6 +73,7 @@ import { StorageAccess } from './storage-access';
     // storage routes (buckets, objects, shares, presign, usage)
     BucketsModule,
     ObjectsModule,
+    EventsModule,
     SharesModule,
     InventoryModule,
     IntegrityModule,

@@ -18,6 +18,7 @@ import { ExternalIdentityEntity } from '../idp/entities/external-identity.entity
 import { GroupMappingEntity } from '../idp/entities/group-mapping.entity';
 import { IdentityProviderEntity } from '../idp/entities/identity-provider.entity';
 import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
+import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -40,4 +41,5 @@ export const ENTITIES = [
   GroupMappingEntity,
   ExternalIdentityEntity,
   OAuthStateEntity,
+  EventOutboxEntity,
 ];

@@ -242,7 +242,7 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnModuleDestroy 
       ) {
         return false;
       }
-      await this.objects.delete(b.bucketName, listed.key);
+      await this.objects.delete(b.bucketName, listed.key, { lifecycle: true });
       return true;
     } catch (err) {
       if (err instanceof DomainError && err.code !== 'BucketNotFound') return false;
@@ -324,7 +324,7 @@ export class LifecycleWorker implements OnApplicationBootstrap, OnModuleDestroy 
   private async removeVersion(b: LifecycleBucket, v: ObjectView, now: number): Promise<'removed' | 'locked' | 'gone'> {
     if (v.legalHold === true || (v.retention !== null && v.retention.retainUntil > now)) return 'locked';
     try {
-      await this.objects.delete(b.bucketName, v.key, { versionId: v.versionId });
+      await this.objects.delete(b.bucketName, v.key, { versionId: v.versionId, lifecycle: true });
       return 'removed';
     } catch (err) {
       if (err instanceof DomainError && (err.code === 'ProtectedByObjectLock' || err.code === 'ObjectLocked')) return 'locked';

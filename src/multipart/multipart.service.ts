@@ -1,3 +1,4 @@
+import { EventOrigin, OBJECT_EVENT } from '../events/event-record';
 import { createHash } from 'node:crypto';
 import { pipeline, Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
@@ -124,6 +125,8 @@ export interface CompleteUploadInput {
   /** x-amz-mp-object-size */
   expectedSize?: number;
   conditions?: WriteConditions;
+  /** The request, for the bucket notification's record. */
+  origin?: EventOrigin;
 }
 
 export interface CompletedUpload {
@@ -437,21 +440,28 @@ export class MultipartService {
       legalHold: upload.legalHold,
     });
     // The part blobs are registered already; the transaction turns them into the object's.
-    const { versioned } = await this.objects.commitObject(bucket, row, [], input.conditions, async (m) => {
-      await this.lockUpload(m, bucket, input.key, input.uploadId);
-      const current = await m.findBy(UploadPartEntity, { uploadId: input.uploadId });
-      const blobOf = new Map(current.map((p) => [p.partNumber, p.blobId]));
-      const replaced = used.find((p) => blobOf.get(p.partNumber) !== p.blobId);
-      if (replaced) {
-        throw new DomainError('InvalidPart', `Part ${replaced.partNumber} was replaced while the upload was being completed.`, {
-          partNumber: replaced.partNumber,
-        });
-      }
-      await m.delete(UploadPartEntity, { uploadId: input.uploadId });
-      await m.delete(MultipartUploadEntity, { uploadId: input.uploadId });
-      const usedBlobs = new Set(used.map((p) => p.blobId));
-      return current.filter((p) => !usedBlobs.has(p.blobId)).map((p) => p.blobId);
-    });
+    const { versioned } = await this.objects.commitObject(
+      bucket,
+      row,
+      [],
+      input.conditions,
+      async (m) => {
+        await this.lockUpload(m, bucket, input.key, input.uploadId);
+        const current = await m.findBy(UploadPartEntity, { uploadId: input.uploadId });
+        const blobOf = new Map(current.map((p) => [p.partNumber, p.blobId]));
+        const replaced = used.find((p) => blobOf.get(p.partNumber) !== p.blobId);
+        if (replaced) {
+          throw new DomainError('InvalidPart', `Part ${replaced.partNumber} was replaced while the upload was being completed.`, {
+            partNumber: replaced.partNumber,
+          });
+        }
+        await m.delete(UploadPartEntity, { uploadId: input.uploadId });
+        await m.delete(MultipartUploadEntity, { uploadId: input.uploadId });
+        const usedBlobs = new Set(used.map((p) => p.blobId));
+        return current.filter((p) => !usedBlobs.has(p.blobId)).map((p) => p.blobId);
+      },
+      { name: OBJECT_EVENT.completeMultipartUpload, origin: input.origin },
+    );
     return { etag, size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned, encryption: upload.sse };
   }
 

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BucketsModule } from '../buckets/buckets.module';
+import { EventsModule } from '../events/events.module';
 import { TenantsModule } from '../tenants/tenants.module';
 import { ObjectsService } from './objects.service';
 import { ObjectAclService } from './object-acl.service';
@@ -9,5 +10,5 @@ import { ObjectVersionsService } from './object-versions.service';
 
 const SERVICES = [ObjectsService, ObjectAclService, ObjectVersionsService, ObjectLockService, ObjectTaggingService];
 
-@Module({ imports: [BucketsModule, TenantsModule], providers: SERVICES, exports: SERVICES })
+@Module({ imports: [BucketsModule, TenantsModule, EventsModule], providers: SERVICES, exports: SERVICES })
 export class ObjectsModule {}

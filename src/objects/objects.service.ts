@@ -14,6 +14,8 @@ import { BucketEntity } from '../buckets/entities/bucket.entity';
 import { DatabaseService } from '../database/database.service';
 import { EncryptionService } from '../encryption/encryption.service';
 import { CustomerKey, EncryptionRequest, ObjectEncryption } from '../encryption/encryption.types';
+import { EventOrigin, OBJECT_EVENT, ObjectEventName } from '../events/event-record';
+import { EventsService } from '../events/events.service';
 import { Principal } from '../iam/principal';
 import { BlobStore } from '../storage/blob-store.service';
 import { cipherSize } from '../storage/package-cipher';
@@ -106,6 +108,14 @@ export interface PutObjectInput {
   lock?: LockRequest;
   /** Server-side encryption asked for (the bucket's default encryption applies otherwise). */
   encryption?: EncryptionRequest;
+  /** The request, for the bucket notification's record (none: the server's own write). */
+  origin?: EventOrigin;
+}
+
+/** The bucket notification event of a write (recorded in its transaction). */
+export interface WriteEvent {
+  name: ObjectEventName;
+  origin?: EventOrigin;
 }
 
 export interface StoredObject {
@@ -154,6 +164,10 @@ export interface DeleteObjectOptions {
   owner?: Principal;
   /** May remove versions under a GOVERNANCE retention (see object-lock.ts assertRemovable). */
   canBypassGovernance?: boolean;
+  /** The request, for the bucket notification's record. */
+  origin?: EventOrigin;
+  /** An expiration by a lifecycle rule: notified as LifecycleExpiration:* rather than ObjectRemoved:*. */
+  lifecycle?: boolean;
 }
 
 export interface DeleteObjectOutcome {
@@ -191,6 +205,12 @@ const noop = () => undefined;
 const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
 const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
 
+/** The event of a removal: a version removed for good, or a delete marker created. */
+function removedEvent(opts: Pick<DeleteObjectOptions, 'lifecycle'>, markerCreated: boolean): ObjectEventName {
+  if (opts.lifecycle) return markerCreated ? OBJECT_EVENT.lifecycleDeleteMarkerCreated : OBJECT_EVENT.lifecycleDelete;
+  return markerCreated ? OBJECT_EVENT.deleteMarkerCreated : OBJECT_EVENT.delete;
+}
+
 /** Throws InvalidArgument for a version id this server cannot have issued (S3: 400, not 404). */
 export function assertVersionId(versionId: string): void {
   if (versionId === '') throw new DomainError('InvalidArgument', 'Version id cannot be the empty string');
@@ -211,6 +231,7 @@ export class ObjectsService {
     private readonly tenants: TenantsService,
     private readonly encryption: EncryptionService,
     private readonly bucketConfigs: BucketConfigService,
+    private readonly events: EventsService,
   ) {}
 
   /**
@@ -294,7 +315,17 @@ export class ObjectsService {
       lastModified: now,
       ...lockAndTagColumns(input.tags, input.lock),
     });
-    const { versioned } = await this.commitObject(bucket, row, [{ blobId: written.blobId, size: written.size }], input.conditions);
+    const { versioned } = await this.commitObject(
+      bucket,
+      row,
+      [{ blobId: written.blobId, size: written.size }],
+      input.conditions,
+      undefined,
+      {
+        name: OBJECT_EVENT.put,
+        origin: input.origin,
+      },
+    );
     return { etag, size: plainSize, lastModified: new Date(now), checksums, versionId: row.versionId, versioned, encryption: enc };
   }
 
@@ -312,6 +343,7 @@ export class ObjectsService {
     newBlobs: Array<{ blobId: string; size: number }>,
     conditions?: WriteConditions,
     extra?: (m: EntityManager) => Promise<string[]>,
+    event?: WriteEvent,
   ): Promise<{ versioned: boolean }> {
     let released: string[] = [];
     let versioned = false;
@@ -330,6 +362,16 @@ export class ObjectsService {
           await this.blobs.register(m, newBlobs);
           if (extra) released.push(...(await extra(m)));
           await this.blobs.unregister(m, released);
+          if (event) {
+            const change = {
+              eventName: event.name,
+              key: row.key,
+              size: row.size,
+              etag: row.etag,
+              versionId: versioned ? row.versionId : undefined,
+            };
+            await this.events.record(m, current, [change], event.origin);
+          }
         }),
       );
     } catch (err) {
@@ -538,7 +580,7 @@ export class ObjectsService {
    */
   async delete(bucketName: string, key: string, opts: DeleteObjectOptions = {}): Promise<DeleteObjectOutcome> {
     const bucket = await this.buckets.entity(bucketName);
-    if (opts.versionId !== undefined) return this.deleteVersion(bucket, key, opts.versionId, opts.canBypassGovernance ?? false);
+    if (opts.versionId !== undefined) return this.deleteVersion(bucket, key, opts.versionId, opts);
     let released: string[] = [];
     let outcome: DeleteObjectOutcome = { deleteMarker: false };
     await this.withRetryOnConflict(() =>
@@ -555,6 +597,7 @@ export class ObjectsService {
           await this.db.delete(m, ObjectEntity, { id: row.id });
           await this.credit(m, current, row);
           await this.blobs.unregister(m, released);
+          await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key }], opts.origin);
           return;
         }
         const marker: ObjectEntity = Object.assign(new ObjectEntity(), {
@@ -578,6 +621,7 @@ export class ObjectsService {
         await this.db.insert(m, ObjectEntity, [marker]);
         await this.blobs.unregister(m, released);
         outcome = { versionId: marker.versionId, deleteMarker: true };
+        await this.events.record(m, current, [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId }], opts.origin);
       }),
     );
     await this.blobs.release(released);
@@ -589,8 +633,9 @@ export class ObjectsService {
     bucket: BucketEntity,
     key: string,
     versionId: string,
-    canBypassGovernance: boolean,
+    opts: DeleteObjectOptions,
   ): Promise<DeleteObjectOutcome> {
+    const canBypassGovernance = opts.canBypassGovernance ?? false;
     assertVersionId(versionId);
     let released: string[] = [];
     let outcome: DeleteObjectOutcome = { versionId, deleteMarker: false };
@@ -608,6 +653,7 @@ export class ObjectsService {
         await this.ensureLatest(m, bucket.id, key);
         await this.blobs.unregister(m, released);
         outcome = { versionId, deleteMarker: row.isDeleteMarker };
+        await this.events.record(m, bucket, [{ eventName: removedEvent(opts, false), key, versionId }], opts.origin);
       }),
     );
     await this.blobs.release(released);
@@ -676,6 +722,7 @@ export class ObjectsService {
     encryption?: EncryptionRequest;
     /** The SSE-C key of the source (x-amz-copy-source-server-side-encryption-customer-*). */
     sourceCustomerKey?: CustomerKey;
+    origin?: EventOrigin;
   }): Promise<CopiedObject> {
     assertValidKey(input.dstKey);
     const srcBucket = await this.buckets.entity(input.srcBucket);
@@ -717,7 +764,10 @@ export class ObjectsService {
       lastModified: now,
       ...lockAndTagColumns(input.tags ?? src.tags ?? undefined, input.lock),
     });
-    const { versioned } = await this.commitObject(dstBucket, row, newBlobs, input.conditions);
+    const { versioned } = await this.commitObject(dstBucket, row, newBlobs, input.conditions, undefined, {
+      name: OBJECT_EVENT.copy,
+      origin: input.origin,
+    });
     return {
       etag,
       size: src.size,

@@ -183,6 +183,7 @@ export class S3Server {
         principal,
         payload: this.payload(req, auth.payload),
         requestId,
+        hostId: this.hostId,
         resource,
         secure,
         authorize: (action, bucket, key, versionId) => authorize(action, bucket, key, versionId),
@@ -290,6 +291,7 @@ export class S3Server {
       principal: ANONYMOUS,
       payload: this.payload(req, { kind: 'none' }),
       requestId,
+      hostId: this.hostId,
       resource,
       secure: isSecure(req),
       authorize: async () => {

@@ -1,8 +1,10 @@
-import { Body, Delete, Get, HttpCode, Param, Put, Req } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { BucketConfigService } from '../../buckets/bucket-config.service';
 import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
+import { EventDispatcher } from '../../events/event-dispatcher';
+import { EventsService } from '../../events/events.service';
 import { AUDIT_ACTION as A } from '../console.constants';
 import { Audit, ConsoleController } from '../decorators';
 import {
@@ -18,8 +20,10 @@ import {
   corsOut,
   lifecycleIn,
   lifecycleOut,
+  deadLetterOut,
   notificationsIn,
   notificationsOut,
+  notificationStatusOut,
   tagsIn,
   tagsOut,
 } from '../dto/bucket-config.mappers';
@@ -40,6 +44,8 @@ export class BucketConfigController {
     private readonly buckets: BucketsService,
     private readonly configs: BucketConfigService,
     private readonly storage: StorageAccess,
+    private readonly events: EventsService,
+    private readonly dispatcher: EventDispatcher,
   ) {}
 
   // ---- versioning ----
@@ -153,7 +159,7 @@ export class BucketConfigController {
   @Get(':name/notifications')
   @ApiOperation({
     summary: 'Event notification rules (empty when none)',
-    description: 'The configuration is stored and shared with the S3 GetBucketNotificationConfiguration; events are NOT delivered yet.',
+    description: 'Shared with the S3 GetBucketNotificationConfiguration. A webhook secret is never shown (secret_set).',
   })
   async getNotifications(@Req() req: ConsoleRequest, @Param('name') name: string) {
     await this.storage.bucket(req, name, 's3:GetBucketNotification');
@@ -166,8 +172,8 @@ export class BucketConfigController {
     summary:
       'Replace the event notification rules: targets webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), S3 event names, prefix/suffix filters',
     description:
-      'Validated and stored only: delivering events to the targets is not implemented in this version (delivery_enabled: false). ' +
-      'Also readable and writable through the S3 API (?notification).',
+      'Events are written to a transactional outbox with the object change and delivered at least once, in order per target, with ' +
+      'retries and exponential backoff; dead-lettered after EVENT_MAX_ATTEMPTS. Also readable and writable through the S3 API (?notification).',
   })
   async putNotifications(@Req() req: ConsoleRequest, @Param('name') name: string, @Body() dto: NotificationConfigurationDto) {
     await this.storage.bucket(req, name, 's3:PutBucketNotification');
@@ -181,6 +187,32 @@ export class BucketConfigController {
   async deleteNotifications(@Req() req: ConsoleRequest, @Param('name') name: string): Promise<void> {
     await this.storage.bucket(req, name, 's3:PutBucketNotification');
     await this.configs.deleteNotification(name);
+  }
+
+  @Get(':name/notifications/status')
+  @ApiOperation({
+    summary: 'Delivery status per rule: a live connection check of its target (health), pending and dead-lettered events, last error',
+  })
+  async getNotificationStatus(@Req() req: ConsoleRequest, @Param('name') name: string) {
+    await this.storage.bucket(req, name, 's3:GetBucketNotification');
+    const rules = await this.configs.getNotification(name);
+    return ok(notificationStatusOut(await this.dispatcher.bucketStatus(name, rules)));
+  }
+
+  @Get(':name/notifications/dead-letters')
+  @ApiOperation({ summary: 'Events dead-lettered after EVENT_MAX_ATTEMPTS failed deliveries (oldest first, at most 1000)' })
+  async getDeadLetters(@Req() req: ConsoleRequest, @Param('name') name: string) {
+    await this.storage.bucket(req, name, 's3:GetBucketNotification');
+    return ok({ events: (await this.events.deadLetters(name, 1000)).map(deadLetterOut) });
+  }
+
+  @Post(':name/notifications/dead-letters/retry')
+  @HttpCode(200)
+  @Audit(R.bucketConfig, A.update)
+  @ApiOperation({ summary: 'Put the dead-lettered events back in their queues (in their original order)' })
+  async retryDeadLetters(@Req() req: ConsoleRequest, @Param('name') name: string) {
+    await this.storage.bucket(req, name, 's3:PutBucketNotification');
+    return ok({ requeued: await this.events.retryDead(name) });
   }
 
   // ---- object lock ----

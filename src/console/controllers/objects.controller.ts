@@ -24,7 +24,7 @@ import {
   VersionQueryDto,
 } from '../dto/object.dto';
 import { ConsoleValidationError } from '../http/console-errors';
-import { ConsoleRequest, noteAudit } from '../http/console-request';
+import { ConsoleRequest, consoleEventOrigin, noteAudit } from '../http/console-request';
 import { objectKeyOf, sendObject, uploadMetadata } from '../http/object-http';
 import { ok } from '../http/responses';
 import { StorageAccess } from '../storage-access';
@@ -155,7 +155,7 @@ export class ObjectsController {
       if (await this.storage.allowed(req, action, bucket, e.key, e.version_id)) allowed.push({ key: e.key, versionId: e.version_id });
       else errors.push({ key: e.key, version_id: e.version_id ?? null, code: 'AccessDenied', message: 'Access Denied' });
     }
-    const results = await this.objects.deleteMany(bucket, allowed, { owner: p });
+    const results = await this.objects.deleteMany(bucket, allowed, { owner: p, origin: consoleEventOrigin(req) });
     const deleted = [];
     for (const r of results) {
       if (r.error) errors.push({ key: r.key, version_id: r.versionId ?? null, code: r.error.code, message: r.error.message });
@@ -291,6 +291,7 @@ export class ObjectsController {
       contentMd5: req.get('content-md5'),
       algorithms: [],
       conditions: ifNoneMatch !== undefined || ifMatch !== undefined ? { ifNoneMatch, ifMatch } : undefined,
+      origin: consoleEventOrigin(req),
     });
     const data = {
       bucket,
@@ -321,7 +322,7 @@ export class ObjectsController {
     this.note(req, info.tenantId, bucket, key);
     const canBypassGovernance =
       q.bypass_governance === true && (await this.storage.allowed(req, 's3:BypassGovernanceRetention', bucket, key, versionId));
-    const outcome = await this.objects.delete(bucket, key, { versionId, owner: p, canBypassGovernance });
+    const outcome = await this.objects.delete(bucket, key, { versionId, owner: p, canBypassGovernance, origin: consoleEventOrigin(req) });
     if (outcome.versionId !== undefined) res.setHeader('x-amz-version-id', outcome.versionId);
     if (outcome.deleteMarker) res.setHeader('x-amz-delete-marker', 'true');
   }

@@ -276,6 +276,16 @@ export class NotificationTargetDto {
   @ApiPropertyOptional({ description: 'mqtt: topic' }) @IsOptional() @IsString() @MaxLength(2048) topic?: string;
   @ApiPropertyOptional({ enum: [0, 1, 2], description: 'mqtt: QoS' }) @IsOptional() @IsIn([0, 1, 2]) qos?: 0 | 1 | 2;
   @ApiPropertyOptional({ description: 'nats: subject' }) @IsOptional() @IsString() @MaxLength(2048) subject?: string;
+  @ApiPropertyOptional({ description: "nats: publish through JetStream (waits for the stream's ack)" })
+  @IsOptional()
+  @IsBoolean()
+  jetstream?: boolean;
+
+  @ApiPropertyOptional({ description: 'webhook: HMAC-SHA256 key; each POST carries X-Signature-256: sha256=<hex>. Never returned.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  secret?: string;
 }
 
 export class NotificationFilterDto {

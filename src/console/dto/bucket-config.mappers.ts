@@ -1,3 +1,5 @@
+import type { RuleStatus } from '../../events/event-dispatcher';
+import type { DeadLetter } from '../../events/events.service';
 import type { CorsRule } from '../../buckets/cors-configuration';
 import type { LifecycleFilter, LifecycleRule, LifecycleRuleInput } from '../../buckets/lifecycle-configuration';
 import type { NotificationRule, NotificationRuleInput } from '../../buckets/notification-configuration';
@@ -163,6 +165,8 @@ export function notificationsIn(dto: NotificationConfigurationDto): Notification
         topic: r.target.topic,
         qos: r.target.qos,
         subject: r.target.subject,
+        jetstream: r.target.jetstream,
+        secret: r.target.secret,
       }),
       events: r.events,
       filter: r.filter ? defined({ prefix: r.filter.prefix, suffix: r.filter.suffix }) : undefined,
@@ -187,13 +191,44 @@ export function notificationsOut(rules: readonly NotificationRule[]) {
           topic: r.target.topic,
           qos: r.target.qos,
           subject: r.target.subject,
+          jetstream: r.target.jetstream,
+          secret_set: r.target.secret !== undefined ? true : undefined,
         }),
         events: r.events,
         filter: r.filter,
       }),
     ),
-    /** Stored only: this server does not deliver events yet. */
-    delivery_enabled: false,
+    /** Events are delivered (src/events); see /notifications/status for each target's queue. */
+    delivery_enabled: true,
+  };
+}
+
+export function notificationStatusOut(rules: readonly RuleStatus[]) {
+  return {
+    rules: rules.map((r) => ({
+      id: r.ruleId,
+      target_id: r.targetId,
+      target_type: r.targetType,
+      health: { ok: r.health.ok, latency_ms: r.health.latency_ms, error: r.health.error ?? null },
+      pending: r.pending,
+      dead: r.dead,
+      last_error: r.lastError,
+    })),
+    pending: rules.reduce((n, r) => n + r.pending, 0),
+    dead: rules.reduce((n, r) => n + r.dead, 0),
+  };
+}
+
+export function deadLetterOut(d: DeadLetter) {
+  return {
+    seq: d.seq,
+    target_id: d.targetId,
+    rule_id: d.ruleId,
+    key: d.key,
+    event_name: d.eventName,
+    attempts: d.attempts,
+    last_error: d.lastError,
+    created_at: d.createdAt.toISOString(),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { EventOrigin } from '../../events/event-record';
 import type { Request } from 'express';
 import type { ConsolePrincipal } from '../../auth/auth.types';
 
@@ -40,4 +41,9 @@ export function clientIp(req: Request): string {
 export function noteAudit(req: Request, note: AuditNote): void {
   const r = req as ConsoleRequest;
   r.auditNote = { ...r.auditNote, ...note, details: { ...r.auditNote?.details, ...note.details } };
+}
+
+/** The request's facts for a bucket notification's record (the console has no x-amz-id-2). */
+export function consoleEventOrigin(req: ConsoleRequest): EventOrigin {
+  return { principalId: req.user?.userId ?? '', sourceIp: clientIp(req), requestId: req.requestId ?? '', hostId: '' };
 }

@@ -8,7 +8,7 @@ import { HandlesS3, S3Call } from './handles-s3.decorator';
 
 /**
  * Bucket event notifications: the configuration is stored (BucketConfigService, shared with the
- * console's /buckets/{name}/notifications); events are not delivered yet.
+ * console's /buckets/{name}/notifications); src/events delivers the events.
  */
 @Injectable()
 export class BucketNotificationHandlers {

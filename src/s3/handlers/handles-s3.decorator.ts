@@ -32,6 +32,8 @@ export interface S3Call {
   principal: Principal;
   payload: S3Payload;
   requestId: string;
+  /** x-amz-id-2 of the response. */
+  hostId: string;
   /** The `<Resource>` of an error: the request path. */
   resource: string;
   /** true when the request arrived over TLS (or a proxy said so). */

@@ -30,6 +30,7 @@ import {
   authorizeCopySource,
   copySourceConditions,
   encodingType,
+  eventOrigin,
   header,
   maxParam,
   metadataFromHeaders,
@@ -140,6 +141,7 @@ export class MultipartHandlers {
       expectedChecksums: objectChecksums,
       expectedSize: mpObjectSize(call.headers),
       conditions: writeConditions(call.headers),
+      origin: eventOrigin(call),
     });
     return S3Result.xml(
       completeMultipartUploadResultXml({

@@ -31,6 +31,7 @@ import {
 import {
   authorizeCopySource,
   copySourceConditions,
+  eventOrigin,
   header,
   metadataFromHeaders,
   parseCopySource,
@@ -77,6 +78,7 @@ export class ObjectHandlers {
       tags: taggingHeader(call.headers),
       lock,
       encryption: readEncryptionRequest(call.headers),
+      origin: eventOrigin(call),
     });
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
@@ -129,6 +131,7 @@ export class ObjectHandlers {
       versionId: versionIdParam(call.query),
       owner: call.principal,
       canBypassGovernance: await canBypassGovernance(call),
+      origin: eventOrigin(call),
     });
     const headers: HeaderValues = outcome.deleteMarker ? { [H.amzDeleteMarker]: 'true' } : {};
     if (outcome.versionId !== undefined) headers[H.amzVersionId] = outcome.versionId;
@@ -163,7 +166,7 @@ export class ObjectHandlers {
     const done = await this.objects.deleteMany(
       call.bucket,
       objects.filter((_o, i) => !denied.has(i)),
-      { owner: call.principal, canBypassGovernance: await canBypassGovernance(call) },
+      { owner: call.principal, canBypassGovernance: await canBypassGovernance(call), origin: eventOrigin(call) },
     );
     const deleted: DeletedEntry[] = [];
     const errors: Array<{ key: string; versionId?: string; code: string; message: string }> = [];
@@ -222,6 +225,7 @@ export class ObjectHandlers {
       conditions: writeConditions(call),
       encryption,
       sourceCustomerKey,
+      origin: eventOrigin(call),
     });
     return S3Result.xml(copyObjectResultXml(stored.etag, stored.lastModified, checksumElements(stored.checksums)), {
       ...versionHeaders(stored.versioned, stored.versionId),

@@ -1,5 +1,6 @@
 import type { S3Call } from './handles-s3.decorator';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EventOrigin } from '../../events/event-record';
 import type { ReadConditions } from '../../objects/conditions';
 import type { ObjectMetadata } from '../../objects/entities/object.entity';
 import { S3Error } from '../errors/s3-error';
@@ -128,4 +129,14 @@ export function authorizeCopySource(call: S3Call, source: { bucket: string; key:
 /** PutObject and UploadPart need a length: Content-Length, or an aws-chunked body (S3: 411 MissingContentLength). */
 export function requireContentLength(call: S3Call): void {
   if (call.payload.length === undefined && !call.payload.awsChunked) throw new S3Error('MissingContentLength');
+}
+
+/** The request's facts for a bucket notification's record (userIdentity, sourceIPAddress, responseElements). */
+export function eventOrigin(call: S3Call): EventOrigin {
+  return {
+    principalId: call.principal.accessKeyId ?? call.principal.userId,
+    sourceIp: call.req.socket?.remoteAddress ?? '',
+    requestId: call.requestId,
+    hostId: call.hostId,
+  };
 }

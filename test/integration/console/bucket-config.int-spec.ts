@@ -224,7 +224,7 @@ describe('console bucket configuration', () => {
   });
 
   it('notifications: console targets stored, validated, and shared with the S3 API', async () => {
-    expect((await a.user.get(cfg('notifications'))).body.data).toEqual({ rules: [], delivery_enabled: false });
+    expect((await a.user.get(cfg('notifications'))).body.data).toEqual({ rules: [], delivery_enabled: true });
     const body = {
       rules: [
         {

@@ -7,7 +7,7 @@ import {
 import { rawRequest } from '../../support/raw-request';
 import { startServer, TestServer, uniqueBucket } from '../../support/start-server';
 
-/** GetBucketNotificationConfiguration / PutBucketNotificationConfiguration: stored (events are not delivered). */
+/** GetBucketNotificationConfiguration / PutBucketNotificationConfiguration: the stored configuration (delivery: bucket-notification-delivery.int-spec.ts). */
 describe('bucket notification configuration', () => {
   let server: TestServer;
   let s3: S3Client;
