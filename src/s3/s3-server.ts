@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
+import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
 import { AuditService } from '../audit/audit.service';
 import { refusedInMaintenance } from '../settings/maintenance';
@@ -67,12 +68,13 @@ export class S3Server {
 
   /** For http.createServer(). */
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
-    void this.serve(req, res);
+    const requestId = this.ids.requestId();
+    // Log lines written while serving the request carry its id (AppLogger reads the context).
+    requestContext.run({ requestId }, () => void this.serve(req, res, requestId));
   };
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const started = process.hrtime.bigint();
-    const requestId = this.ids.requestId();
     res.setHeader(H.amzRequestId, requestId);
     res.setHeader(H.amzId2, this.hostId);
     res.setHeader('Server', 'ObjectStore');
@@ -182,6 +184,8 @@ export class S3Server {
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.recordS3(operation, res.statusCode, seconds);
+      // The access log: one line per request at LOG_LEVEL=debug (the request id comes from the context).
+      this.logger.debug({ msg: `${operation} ${res.statusCode}`, operation, method, status: res.statusCode, ms: Math.round(seconds * 1000) });
       // Every mutating S3 operation and every denied one goes on the audit trail (buffered, off the hot path).
       const denied = errorCode !== undefined && DENIAL_CODES.has(errorCode);
       if (audited && (audited.mutating || denied)) {
