@@ -15,7 +15,14 @@ const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
  * Secrets that may also be read from a file: `NAME_FILE=/path` (Docker / Kubernetes secrets mounted
  * as files) instead of `NAME=value`. DATABASE_PASSWORD(_FILE) is the password put into DATABASE_URL.
  */
-export const SECRET_FILE_VARS = ['ROOT_ACCESS_KEY', 'ROOT_SECRET_KEY', 'MASTER_KEY', 'JWT_SECRET', 'DATABASE_URL', 'DATABASE_PASSWORD'] as const;
+export const SECRET_FILE_VARS = [
+  'ROOT_ACCESS_KEY',
+  'ROOT_SECRET_KEY',
+  'MASTER_KEY',
+  'JWT_SECRET',
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+] as const;
 
 /** `env` with every `NAME_FILE` of SECRET_FILE_VARS replaced by `NAME` = the file's content (trailing newlines cut). */
 function resolveSecretFiles(env: Env, problems: string[]): Env {

@@ -185,7 +185,13 @@ export class S3Server {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.recordS3(operation, res.statusCode, seconds);
       // The access log: one line per request at LOG_LEVEL=debug (the request id comes from the context).
-      this.logger.debug({ msg: `${operation} ${res.statusCode}`, operation, method, status: res.statusCode, ms: Math.round(seconds * 1000) });
+      this.logger.debug({
+        msg: `${operation} ${res.statusCode}`,
+        operation,
+        method,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      });
       // Every mutating S3 operation and every denied one goes on the audit trail (buffered, off the hot path).
       const denied = errorCode !== undefined && DENIAL_CODES.has(errorCode);
       if (audited && (audited.mutating || denied)) {

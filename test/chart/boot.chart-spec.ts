@@ -30,9 +30,14 @@ interface Booted {
 }
 
 /** Expands $(VAR) references as the kubelet does (unknown references stay as written). */
-const expand = (value: string, env: Record<string, string>) => value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
+const expand = (value: string, env: Record<string, string>) =>
+  value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
 
-async function boot(objects: K8sObject[], secretFiles: Record<string, Record<string, string>>, mapEnv: (env: Record<string, string>) => void): Promise<Booted> {
+async function boot(
+  objects: K8sObject[],
+  secretFiles: Record<string, Record<string, string>>,
+  mapEnv: (env: Record<string, string>) => void,
+): Promise<Booted> {
   const sts = find<Json>(objects, 'StatefulSet');
   const pod = sts.spec.template.spec;
   const c = pod.containers[0];
@@ -44,7 +49,8 @@ async function boot(objects: K8sObject[], secretFiles: Record<string, Record<str
   for (const m of c.volumeMounts) {
     const dir = join(root, m.name);
     mkdirSync(dir, { recursive: true });
-    const volume = pod.volumes.find((v: Json) => v.name === m.name) ?? sts.spec.volumeClaimTemplates.find((t: Json) => t.metadata.name === m.name);
+    const volume =
+      pod.volumes.find((v: Json) => v.name === m.name) ?? sts.spec.volumeClaimTemplates.find((t: Json) => t.metadata.name === m.name);
     if (!volume) throw new Error(`volume ${m.name} is mounted but not declared`);
     for (const source of volume.projected?.sources ?? []) {
       const data = secretFiles[source.secret.name];
@@ -105,7 +111,12 @@ async function status(url: string): Promise<number> {
 }
 
 async function roundTrip(b: Booted, accessKeyId: string, secretAccessKey: string): Promise<void> {
-  const client = new S3Client({ endpoint: b.s3Url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+  const client = new S3Client({
+    endpoint: b.s3Url,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId, secretAccessKey },
+  });
   const bucket = `boot-${Date.now()}`;
   await client.send(new CreateBucketCommand({ Bucket: bucket }));
   await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'hello.txt', Body: 'booted from the manifest' }));
@@ -113,7 +124,8 @@ async function roundTrip(b: Booted, accessKeyId: string, secretAccessKey: string
   expect(await got.Body!.transformToString()).toBe('booted from the manifest');
 }
 
-const decode = (data: Record<string, string>) => Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+const decode = (data: Record<string, string>) =>
+  Object.fromEntries(Object.entries(data).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
 
 describe('the rendered StatefulSet boots', () => {
   let booted: Booted | undefined;
@@ -126,64 +138,92 @@ describe('the rendered StatefulSet boots', () => {
     booted = undefined;
   });
 
-  it('default values: the generated Secret\'s keys, SQLite on the data volume; ready, S3 round trip, clean SIGTERM', async () => {
+  it("default values: the generated Secret's keys, SQLite on the data volume; ready, S3 round trip, clean SIGTERM", async () => {
     const objects = render([]);
     const secret = find<Json>(objects, 'Secret');
     const creds = decode(secret.data);
     booted = await boot(objects, { [secret.metadata.name]: creds }, () => undefined);
     const c = find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
     const b = booted;
-    expect(await eventually(() => status(b.probeUrl(c.readinessProbe)), (s) => s === 200, { timeoutMs: 60_000 })).toBe(200);
+    expect(
+      await eventually(
+        () => status(b.probeUrl(c.readinessProbe)),
+        (s) => s === 200,
+        { timeoutMs: 60_000 },
+      ),
+    ).toBe(200);
     expect(await status(b.probeUrl(c.startupProbe))).toBe(200);
     expect(await status(b.probeUrl(c.livenessProbe))).toBe(200);
     await roundTrip(b, creds['root-access-key'], creds['root-secret-key']);
     // LOG_FORMAT=json as rendered: stdout is JSON lines.
-    const firstLine = b.output().split('\n').find((l) => l.trim() !== '');
+    const firstLine = b
+      .output()
+      .split('\n')
+      .find((l) => l.trim() !== '');
     expect(JSON.parse(firstLine!)).toMatchObject({ level: expect.any(String), msg: expect.any(String) });
     b.child.kill('SIGTERM');
     expect(await b.exited).toBe(0);
   });
 
-  it('existingSecret values: the keys of the user\'s Secret (custom key names) become the root\'s keys', async () => {
+  it("existingSecret values: the keys of the user's Secret (custom key names) become the root's keys", async () => {
     const objects = render(VALUE_SETS['existing-secret']);
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
     const mine = { 'access-key': 'MYROOTKEY', 'secret-key': 'my-own-root-secret-123', 'master-key': '33'.repeat(32) };
     booted = await boot(objects, { 'my-objectstore-keys': mine }, () => undefined);
     const c = find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
     const b = booted;
-    expect(await eventually(() => status(b.probeUrl(c.readinessProbe)), (s) => s === 200, { timeoutMs: 60_000 })).toBe(200);
+    expect(
+      await eventually(
+        () => status(b.probeUrl(c.readinessProbe)),
+        (s) => s === 200,
+        { timeoutMs: 60_000 },
+      ),
+    ).toBe(200);
     await roundTrip(b, 'MYROOTKEY', 'my-own-root-secret-123');
   });
 
   const pgBase = process.env.TEST_DATABASE_URL ?? process.env.PG_URL;
-  (pgBase ? it : it.skip)('cluster values (PostgreSQL): the database Secret as a file, DATABASE_URL pointed at the test PostgreSQL', async () => {
-    const db = await createTestDatabase(pgBase!);
-    try {
-      const objects = render(VALUE_SETS.cluster);
-      const secret = find<Json>(objects, 'Secret');
-      const creds = decode(secret.data);
-      const testDb = new URL(db.url);
-      booted = await boot(objects, { [secret.metadata.name]: creds, 'objectstore-pg': { password: decodeURIComponent(testDb.password) } }, (env) => {
-        // Network mapping only: the rendered URL's user, database name and password-less form stay; host, port
-        // and database point at the test server (which speaks no TLS here).
-        const rendered = new URL(env.DATABASE_URL);
-        expect(rendered.password).toBe('');
-        expect(rendered.searchParams.get('sslmode')).toBe('require');
-        rendered.host = testDb.host;
-        rendered.pathname = testDb.pathname;
-        rendered.username = testDb.username;
-        rendered.searchParams.set('sslmode', 'disable');
-        env.DATABASE_URL = rendered.toString();
-        if (testDb.password === '') delete env.DATABASE_PASSWORD_FILE;
-      });
-      const c = find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
-      const b = booted;
-      expect(await eventually(() => status(b.probeUrl(c.readinessProbe)), (s) => s === 200, { timeoutMs: 60_000 })).toBe(200);
-      await roundTrip(b, creds['root-access-key'], creds['root-secret-key']);
-      b.child.kill('SIGTERM');
-      expect(await b.exited).toBe(0);
-    } finally {
-      await db.drop();
-    }
-  });
+  (pgBase ? it : it.skip)(
+    'cluster values (PostgreSQL): the database Secret as a file, DATABASE_URL pointed at the test PostgreSQL',
+    async () => {
+      const db = await createTestDatabase(pgBase!);
+      try {
+        const objects = render(VALUE_SETS.cluster);
+        const secret = find<Json>(objects, 'Secret');
+        const creds = decode(secret.data);
+        const testDb = new URL(db.url);
+        booted = await boot(
+          objects,
+          { [secret.metadata.name]: creds, 'objectstore-pg': { password: decodeURIComponent(testDb.password) } },
+          (env) => {
+            // Network mapping only: the rendered URL's user, database name and password-less form stay; host, port
+            // and database point at the test server (which speaks no TLS here).
+            const rendered = new URL(env.DATABASE_URL);
+            expect(rendered.password).toBe('');
+            expect(rendered.searchParams.get('sslmode')).toBe('require');
+            rendered.host = testDb.host;
+            rendered.pathname = testDb.pathname;
+            rendered.username = testDb.username;
+            rendered.searchParams.set('sslmode', 'disable');
+            env.DATABASE_URL = rendered.toString();
+            if (testDb.password === '') delete env.DATABASE_PASSWORD_FILE;
+          },
+        );
+        const c = find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
+        const b = booted;
+        expect(
+          await eventually(
+            () => status(b.probeUrl(c.readinessProbe)),
+            (s) => s === 200,
+            { timeoutMs: 60_000 },
+          ),
+        ).toBe(200);
+        await roundTrip(b, creds['root-access-key'], creds['root-secret-key']);
+        b.child.kill('SIGTERM');
+        expect(await b.exited).toBe(0);
+      } finally {
+        await db.drop();
+      }
+    },
+  );
 });

@@ -49,7 +49,10 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
   it('probes /health and /ready (startup, liveness, readiness) on the S3 port', () => {
     const c = container(objects);
     expect(c.ports).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 's3', containerPort: 9000 }), expect.objectContaining({ name: 'console', containerPort: 9001 })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 's3', containerPort: 9000 }),
+        expect.objectContaining({ name: 'console', containerPort: 9001 }),
+      ]),
     );
     expect(c.startupProbe.httpGet).toEqual({ path: '/ready', port: 's3' });
     expect(c.livenessProbe.httpGet).toEqual({ path: '/health', port: 's3' });
@@ -62,7 +65,12 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
     const sts = find<Json>(objects, 'StatefulSet');
     const pod = sts.spec.template.spec;
     const c = container(objects);
-    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(c.securityContext).toMatchObject({
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,
@@ -106,7 +114,8 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
     const mount = c.volumeMounts.find((m: Json) => m.name === 'credentials');
     expect(mount).toMatchObject({ mountPath: '/var/run/secrets/objectstore', readOnly: true });
     const sources = creds.projected.sources.map((s: Json) => s.secret);
-    const keys = name === 'existing-secret' ? ['access-key', 'secret-key', 'master-key'] : ['root-access-key', 'root-secret-key', 'master-key'];
+    const keys =
+      name === 'existing-secret' ? ['access-key', 'secret-key', 'master-key'] : ['root-access-key', 'root-secret-key', 'master-key'];
     const secretName = name === 'existing-secret' ? 'my-objectstore-keys' : `${FULLNAME}-credentials`;
     expect(sources[0]).toEqual({
       name: secretName,
@@ -139,7 +148,7 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
     }
   });
 
-  it('exposes the S3 and console ports, and a headless Service for the pods\' identity', () => {
+  it("exposes the S3 and console ports, and a headless Service for the pods' identity", () => {
     const svc = find<Json>(objects, 'Service', FULLNAME);
     expect(svc.spec.ports.map((p: Json) => [p.name, p.port, p.targetPort])).toEqual([
       ['s3', 9000, 's3'],
@@ -172,10 +181,18 @@ describe('values set specifics', () => {
     const sts = find<Json>(a, 'StatefulSet');
     expect(sts.spec.replicas).toBe(1);
     expect(envOf(container(a)).DATABASE_URL).toBeUndefined();
-    expect(sts.spec.volumeClaimTemplates[0]).toMatchObject({ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } });
+    expect(sts.spec.volumeClaimTemplates[0]).toMatchObject({
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } },
+    });
     expect(a.map((o) => o.kind)).not.toEqual(expect.arrayContaining(['Ingress']));
     const secretOf = (objs: K8sObject[]) =>
-      Object.fromEntries(Object.entries((find<Json>(objs, 'Secret').data ?? {}) as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString()]));
+      Object.fromEntries(
+        Object.entries((find<Json>(objs, 'Secret').data ?? {}) as Record<string, string>).map(([k, v]) => [
+          k,
+          Buffer.from(v, 'base64').toString(),
+        ]),
+      );
     const s1 = secretOf(a);
     const s2 = secretOf(render([]));
     for (const k of ['root-access-key', 'root-secret-key', 'master-key']) expect(s1[k]).not.toBe(s2[k]);
@@ -229,7 +246,9 @@ describe('values the chart refuses, with a message that says what to do', () => 
     return r.stderr;
   };
   it('replicas > 1 without an external PostgreSQL', () => {
-    expect(refusal(['--set', 'replicas=3'])).toMatch(/replicas > 1 is the clustered mode and needs an external PostgreSQL: set postgresql.host/);
+    expect(refusal(['--set', 'replicas=3'])).toMatch(
+      /replicas > 1 is the clustered mode and needs an external PostgreSQL: set postgresql.host/,
+    );
   });
   it('PostgreSQL without the Secret of its password', () => {
     expect(refusal(['--set', 'postgresql.host=db'])).toMatch(/name the Secret holding the database password in postgresql.existingSecret/);

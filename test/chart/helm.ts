@@ -37,7 +37,16 @@ export interface HelmResult {
 }
 
 export function helm(args: string[]): HelmResult {
-  const r = spawnSync(HELM, args, { encoding: 'utf8', cwd: ROOT, env: { ...process.env, HELM_CACHE_HOME: join(TOOLS, 'helm-cache'), HELM_CONFIG_HOME: join(TOOLS, 'helm-config'), HELM_DATA_HOME: join(TOOLS, 'helm-data') } });
+  const r = spawnSync(HELM, args, {
+    encoding: 'utf8',
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      HELM_CACHE_HOME: join(TOOLS, 'helm-cache'),
+      HELM_CONFIG_HOME: join(TOOLS, 'helm-config'),
+      HELM_DATA_HOME: join(TOOLS, 'helm-data'),
+    },
+  });
   return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 

@@ -86,7 +86,8 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
     const data = join(app, 'data');
     const tmp = join(app, 'tmp');
     mkdirSync(tmp);
-    const mapPaths = (s: string) => s.replace(/(^|[\s="])\/(data|tmp)\b/g, (_m, pre: string, dir: string) => pre + (dir === 'data' ? data : tmp));
+    const mapPaths = (s: string) =>
+      s.replace(/(^|[\s="])\/(data|tmp)\b/g, (_m, pre: string, dir: string) => pre + (dir === 'data' ? data : tmp));
 
     for (const step of runtime.steps) {
       if (step.op === 'COPY') {
@@ -94,17 +95,23 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
         const fromBuild = parts[0] === '--from=build';
         const srcs = fromBuild ? parts.slice(1, -1).map((p) => p.replace(/^\/app\//, '')) : parts.slice(0, -1);
         const dest = join(app, parts[parts.length - 1]);
-        for (const src of srcs) cpSync(join(ROOT, src), srcs.length > 1 || dest.endsWith('/') ? join(dest, src) : dest, { recursive: true });
+        for (const src of srcs)
+          cpSync(join(ROOT, src), srcs.length > 1 || dest.endsWith('/') ? join(dest, src) : dest, { recursive: true });
       } else if (step.op === 'RUN') {
         // The machine's npm cache is shared: the image's `npm cache clean` (an image-size step) is not run here.
         const command = mapPaths(step.args.replace(/\s*&&\s*npm cache clean --force/, ''));
-        const r = spawnSync('bash', ['-c', command], { cwd: app, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+        const r = spawnSync('bash', ['-c', command], {
+          cwd: app,
+          encoding: 'utf8',
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        });
         if (r.status !== 0) throw new Error(`RUN ${command} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
       }
     }
     // Production dependencies only.
     expect(existsSync(join(app, 'node_modules', '@nestjs', 'core'))).toBe(true);
-    for (const dev of ['typescript', 'jest', '@aws-sdk/client-s3', 'eslint']) expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
+    for (const dev of ['typescript', 'jest', '@aws-sdk/client-s3', 'eslint'])
+      expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
 
     const s3Port = await freePort();
     let consolePort = await freePort();
@@ -147,7 +154,12 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
     const accessKeyId = /AWS_ACCESS_KEY_ID=(\S+)/.exec(msgs.join('\n'))?.[1];
     const secretAccessKey = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(msgs.join('\n'))?.[1];
     expect(accessKeyId && secretAccessKey).toBeTruthy();
-    const client = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! } });
+    const client = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! },
+    });
     await client.send(new CreateBucketCommand({ Bucket: 'image-test' }));
     await client.send(new PutObjectCommand({ Bucket: 'image-test', Key: 'k', Body: 'installed with --omit=dev' }));
     const got = await client.send(new GetObjectCommand({ Bucket: 'image-test', Key: 'k' }));

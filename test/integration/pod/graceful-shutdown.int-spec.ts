@@ -41,12 +41,15 @@ function slowPut(server: ChildServer, bucket: string, key: string, size: number)
   }).authorization;
   let req!: ClientRequest;
   const response = new Promise<{ status: number; body: string }>((resolve, reject) => {
-    req = request({ host: url.hostname, port: url.port, method: 'PUT', path, headers: { ...headers, expect: '100-continue' } }, (res: IncomingMessage) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    req = request(
+      { host: url.hostname, port: url.port, method: 'PUT', path, headers: { ...headers, expect: '100-continue' } },
+      (res: IncomingMessage) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
   });
   const accepted = new Promise<void>((resolve) => req.once('continue', resolve));
@@ -98,10 +101,21 @@ describe('graceful shutdown on SIGTERM', () => {
     process.kill(server.pid, 'SIGTERM');
 
     // While the delay runs, the server still answers: /ready says 503 on both ports.
-    expect(await eventually(() => probeReady(server!.endpoint), (s) => s === 503)).toBe(503);
+    expect(
+      await eventually(
+        () => probeReady(server!.endpoint),
+        (s) => s === 503,
+      ),
+    ).toBe(503);
     expect(await probeReady(server.consoleUrl)).toBe(503);
     // Then it stops accepting connections, while the upload is still open.
-    expect(await eventually(() => probeReady(server!.endpoint), (s) => s === 'ECONNREFUSED', { timeoutMs: 20_000 })).toBe('ECONNREFUSED');
+    expect(
+      await eventually(
+        () => probeReady(server!.endpoint),
+        (s) => s === 'ECONNREFUSED',
+        { timeoutMs: 20_000 },
+      ),
+    ).toBe('ECONNREFUSED');
     expect(await probeReady(server.consoleUrl)).toBe('ECONNREFUSED');
 
     put.req.end(body.subarray(1024));
@@ -122,9 +136,11 @@ describe('graceful shutdown on SIGTERM', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: server.accessKey, password: server.secretKey }),
     });
-    const token = ((await login.json()) as { data?: { token?: string }; token?: string });
+    const token = (await login.json()) as { data?: { token?: string }; token?: string };
     const jwt = token.data?.token ?? token.token;
-    const audit = await fetch(`${server.consoleUrl}/api/v1/audit-logs?event_type=s3.PutObject`, { headers: { authorization: `Bearer ${jwt}` } });
+    const audit = await fetch(`${server.consoleUrl}/api/v1/audit-logs?event_type=s3.PutObject`, {
+      headers: { authorization: `Bearer ${jwt}` },
+    });
     expect(await audit.text()).toContain(`${bucket}/in-flight.bin`);
     await server.stop();
   });
@@ -146,7 +162,9 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(await outcome).toMatch(/ECONNRESET|socket hang up|status 5\d\d/);
 
     server = await startChildServer({ dataDir, databaseUrl: db?.url });
-    await expect(server.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'stalled.bin' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    await expect(server.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'stalled.bin' }))).rejects.toMatchObject({
+      name: 'NoSuchKey',
+    });
     await server.stop();
   });
 });

@@ -32,7 +32,9 @@ describe('the server in a pod', () => {
     const put = await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a.txt', Body: 'hello' }));
     const requestId = put.$metadata.requestId!;
     expect(requestId).toMatch(/^[0-9A-F]{16}$/);
-    const err = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' })).catch((e: { $metadata: { requestId: string } }) => e);
+    const err = await client
+      .send(new GetObjectCommand({ Bucket: bucket, Key: 'missing' }))
+      .catch((e: { $metadata: { requestId: string } }) => e);
     const missingId = (err as { $metadata: { requestId: string } }).$metadata.requestId;
 
     const lines = () =>
@@ -94,7 +96,9 @@ describe('the server in a pod', () => {
       const got = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }));
       expect(await got.Body!.transformToString()).toBe('from files');
       // The fixed test keys of the other suites are not the root's here.
-      await expect(server.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }))).rejects.toMatchObject({ name: 'InvalidAccessKeyId' });
+      await expect(server.client().send(new GetObjectCommand({ Bucket: bucket, Key: 'k' }))).rejects.toMatchObject({
+        name: 'InvalidAccessKeyId',
+      });
     } finally {
       rmSync(secrets, { recursive: true, force: true });
     }
