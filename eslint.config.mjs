@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'bench/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'bench/**', 'coverage/**', '.cache/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -7,6 +7,8 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       rootDir: '.',
+      // The chart tools (scripts/fetch-helm.mjs) are not part of the sources.
+      modulePathIgnorePatterns: ['<rootDir>/.cache/'],
       testMatch: ['<rootDir>/src/**/*.spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },
@@ -14,6 +16,8 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       rootDir: '.',
+      // The chart tools (scripts/fetch-helm.mjs) are not part of the sources.
+      modulePathIgnorePatterns: ['<rootDir>/.cache/'],
       testMatch: ['<rootDir>/test/**/*.int-spec.ts', '<rootDir>/test/**/*.service-spec.ts'],
       transform: { '^.+\\.ts$': tsJest },
     },

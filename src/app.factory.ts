@@ -16,7 +16,11 @@ export interface RunningApp {
   s3Url: string;
   consoleUrl: string;
   root: RootCredentials;
-  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the database. */
+  /**
+   * Graceful shutdown: /ready answers 503 at once; after SHUTDOWN_DELAY_SECONDS the listeners stop
+   * accepting; in-flight requests finish (cut after SHUTDOWN_TIMEOUT_SECONDS); then the audit queue is
+   * flushed and the database closed (app.close() runs the modules' shutdown hooks).
+   */
   close(): Promise<void>;
 }
 
@@ -60,6 +64,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     close: () => {
       closing ??= (async () => {
         app.get(HealthService).markShuttingDown();
+        if (config.shutdownDelayMs > 0) await new Promise((r) => setTimeout(r, config.shutdownDelayMs));
         await Promise.all([drain(s3, config.shutdownTimeoutMs), drain(consoleServer, config.shutdownTimeoutMs)]);
         await app.close();
       })();

@@ -1,10 +1,15 @@
 import { LoggerService } from '@nestjs/common';
+import { currentRequestId } from './request-context';
 
 type Level = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 const ORDER: Record<Level, number> = { error: 0, warn: 1, log: 2, debug: 3, verbose: 4 };
 const NEST_BOOT_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
 
-/** The one logger of the process: JSON lines (or plain text) on stdout/stderr. */
+/**
+ * The one logger of the process. `json`: one JSON object per line, all on stdout (what container
+ * log collectors read), each carrying the `requestId` of the request being served, if any.
+ * `text`: readable lines, warnings and errors on stderr.
+ */
 export class AppLogger implements LoggerService {
   private readonly max: number;
 
@@ -38,16 +43,26 @@ export class AppLogger implements LoggerService {
     if (level === 'log' && context && NEST_BOOT_CONTEXTS.has(context)) level = 'debug';
     if (ORDER[level] > this.max) return;
     const stack = typeof rest[0] === 'string' ? (rest[0] as string) : undefined;
-    const out = level === 'error' || level === 'warn' ? process.stderr : process.stdout;
-    const text = message instanceof Error ? message.message : typeof message === 'string' ? message : JSON.stringify(message);
+    const fields = message && typeof message === 'object' && !(message instanceof Error) ? (message as Record<string, unknown>) : undefined;
+    const text =
+      message instanceof Error
+        ? message.message
+        : typeof message === 'string'
+          ? message
+          : typeof fields?.msg === 'string'
+            ? fields.msg
+            : JSON.stringify(message);
+    const requestId = (typeof fields?.requestId === 'string' ? fields.requestId : undefined) ?? currentRequestId();
     if (this.format === 'json') {
       const line: Record<string, unknown> = { time: new Date().toISOString(), level, context, msg: text };
-      if (message && typeof message === 'object' && !(message instanceof Error)) Object.assign(line, message);
+      if (requestId) line.requestId = requestId;
+      if (fields) Object.assign(line, fields);
       if (stack) line.stack = stack;
-      out.write(JSON.stringify(line) + '\n');
+      process.stdout.write(JSON.stringify(line) + '\n');
     } else {
+      const out = level === 'error' || level === 'warn' ? process.stderr : process.stdout;
       out.write(
-        `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${context ? `[${context}] ` : ''}${text}${
+        `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${context ? `[${context}] ` : ''}${requestId ? `[${requestId}] ` : ''}${text}${
           stack ? `\n${stack}` : ''
         }\n`,
       );

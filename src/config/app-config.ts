@@ -34,6 +34,11 @@ export interface AppConfig {
   readonly backgroundJobs: boolean;
   /** How long graceful shutdown waits for in-flight requests. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * On SIGTERM, how long the server keeps serving with /ready answering 503 before it stops accepting
+   * connections (so that load balancers and Kubernetes Endpoints stop sending traffic first).
+   */
+  readonly shutdownDelayMs: number;
   /** Console JWT signing secret; undefined = derived from the master key (HKDF), so every node agrees. */
   readonly jwtSecret?: string;
   /** How often LDAP group memberships (and OIDC users' roles) are synced with the identity providers; 0 = never on its own. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { AppConfig } from './app-config';
 
 export class ConfigError extends Error {
@@ -10,14 +11,47 @@ export class ConfigError extends Error {
 type Env = Record<string, string | undefined>;
 
 const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+/**
+ * Secrets that may also be read from a file: `NAME_FILE=/path` (Docker / Kubernetes secrets mounted
+ * as files) instead of `NAME=value`. DATABASE_PASSWORD(_FILE) is the password put into DATABASE_URL.
+ */
+export const SECRET_FILE_VARS = [
+  'ROOT_ACCESS_KEY',
+  'ROOT_SECRET_KEY',
+  'MASTER_KEY',
+  'JWT_SECRET',
+  'DATABASE_URL',
+  'DATABASE_PASSWORD',
+] as const;
+
+/** `env` with every `NAME_FILE` of SECRET_FILE_VARS replaced by `NAME` = the file's content (trailing newlines cut). */
+function resolveSecretFiles(env: Env, problems: string[]): Env {
+  const out: Env = { ...env };
+  for (const name of SECRET_FILE_VARS) {
+    const file = env[`${name}_FILE`]?.trim();
+    if (!file) continue;
+    if (env[name] !== undefined && env[name]!.trim() !== '') {
+      problems.push(`set ${name} or ${name}_FILE, not both`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').replace(/[\r\n]+$/, '');
+    } catch (err) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    }
+  }
+  return out;
+}
+
 const GIB = 1024 ** 3;
 
 /**
  * Reads and validates the configuration. Throws one ConfigError listing every bad variable.
  * `overrides` lets tests build a config without touching process.env.
  */
-export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppConfig {
+export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): AppConfig {
   const problems: string[] = [];
+  const env = resolveSecretFiles(rawEnv, problems);
   const str = (name: string): string | undefined => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
@@ -69,9 +103,26 @@ export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppCon
     return parsed as Record<string, Record<string, unknown>>;
   };
 
-  const databaseUrl = str('DATABASE_URL');
+  let databaseUrl = str('DATABASE_URL');
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)');
+  }
+  const databasePassword = env.DATABASE_PASSWORD;
+  if (databasePassword !== undefined && databasePassword !== '') {
+    if (databaseUrl === undefined) {
+      problems.push('DATABASE_PASSWORD needs DATABASE_URL (postgres://user@host:5432/db): it is the password put into it');
+    } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      try {
+        const url = new URL(databaseUrl);
+        if (url.password !== '') problems.push('DATABASE_URL already holds a password: drop it there or drop DATABASE_PASSWORD');
+        else {
+          url.password = encodeURIComponent(databasePassword);
+          databaseUrl = url.toString();
+        }
+      } catch {
+        problems.push('DATABASE_URL is not a valid URL');
+      }
+    }
   }
 
   let masterKey: Buffer | undefined;
@@ -146,6 +197,7 @@ export function loadConfig(env: Env, overrides: Partial<AppConfig> = {}): AppCon
     sweepIntervalMs: int('SWEEP_INTERVAL_SECONDS', 600, 1) * 1000,
     lifecycleIntervalMs: int('LIFECYCLE_INTERVAL_SECONDS', 3600) * 1000,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_SECONDS', 30) * 1000,
+    shutdownDelayMs: int('SHUTDOWN_DELAY_SECONDS', 0) * 1000,
     backgroundJobs: true,
     jwtSecret,
     idpSyncIntervalMs: int('IDP_SYNC_INTERVAL_SECONDS', 3600) * 1000,

@@ -3,6 +3,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response } from 'express';
 import { isUploadRequest } from './http/object-http';
 import { IdGenerator } from '../common/ids';
+import { requestContext } from '../common/request-context';
 import type { AppConfig } from '../config/app-config';
 import { CONSOLE_MOUNT, OPENAPI_JSON_PATH, REQUEST_ID_HEADER, SWAGGER_UI_PATH } from './console.constants';
 import { writeConsoleError } from './console-exception.filter';
@@ -38,7 +39,8 @@ export function setupConsole(app: INestApplication, config: Pick<AppConfig, 'con
     };
     res.once('finish', done);
     res.once('close', done);
-    next();
+    // Log lines written while serving the request carry its id.
+    requestContext.run({ requestId: req.requestId }, next);
   });
   // JSON bodies only; an object upload's body is the object itself, whatever its type, and stays a stream.
   const parseJson = json({ limit: config.consoleMaxBodyBytes });

@@ -9,6 +9,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
+import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
 import { AuditService } from '../audit/audit.service';
 import { refusedInMaintenance } from '../settings/maintenance';
@@ -78,15 +79,18 @@ export class S3Server {
   readonly handleExpectContinue = (req: IncomingMessage, res: ServerResponse): void => this.run(req, res, true);
 
   private run(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): void {
-    this.serve(req, res, expectsContinue).catch((err) => {
-      this.logger.error({ msg: 'request failed after its response', error: String(err) }, (err as Error)?.stack);
-      if (!res.writableEnded) res.destroy();
-    });
+    const requestId = this.ids.requestId();
+    // Log lines written while serving the request carry its id (AppLogger reads the context).
+    requestContext.run({ requestId }, () =>
+      this.serve(req, res, expectsContinue, requestId).catch((err) => {
+        this.logger.error({ msg: 'request failed after its response', requestId, error: String(err) }, (err as Error)?.stack);
+        if (!res.writableEnded) res.destroy();
+      }),
+    );
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean): Promise<void> {
+  private async serve(req: IncomingMessage, res: ServerResponse, expectsContinue: boolean, requestId: string): Promise<void> {
     const started = process.hrtime.bigint();
-    const requestId = this.ids.requestId();
     res.setHeader(H.amzRequestId, requestId);
     res.setHeader(H.amzId2, this.hostId);
     res.setHeader('Server', 'ObjectStore');
@@ -210,6 +214,14 @@ export class S3Server {
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       this.metrics.recordS3(operation, res.statusCode, seconds);
+      // The access log: one line per request at LOG_LEVEL=debug (the request id comes from the context).
+      this.logger.debug({
+        msg: `${operation} ${res.statusCode}`,
+        operation,
+        method,
+        status: res.statusCode,
+        ms: Math.round(seconds * 1000),
+      });
       // Every mutating S3 operation and every denied one goes on the audit trail (buffered, off the hot path).
       const denied = errorCode !== undefined && DENIAL_CODES.has(errorCode);
       if (audited && (audited.mutating || denied)) {
