@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/app-config';
 import { CONSOLE_MOUNT, OPENAPI_JSON_PATH, REQUEST_ID_HEADER, SWAGGER_UI_PATH } from './console.constants';
 import { writeConsoleError } from './console-exception.filter';
 import { ConsoleModule } from './console.module';
+import { serveWebApp } from './console-web';
 import { ConsoleAuditTrail } from './http/console-audit-trail';
 import type { ConsoleRequest } from './http/console-request';
 import { SERVER_PACKAGE } from './version';
@@ -15,7 +16,8 @@ import { SERVER_PACKAGE } from './version';
 /**
  * Mounts what the console needs on the console port's Express app, before app.init() registers
  * the routes: for /api/v1 only, a request id and the audit hook, then JSON body parsing (with a
- * size limit; other content types are left unread); the OpenAPI document and Swagger UI.
+ * size limit; other content types are left unread); the OpenAPI document and Swagger UI; the web
+ * console's static files, with index.html for its client-side routes.
  * The S3 port is a separate server and never sees any of this.
  */
 export function setupConsole(app: INestApplication, config: Pick<AppConfig, 'consoleMaxBodyBytes'>): void {
@@ -64,4 +66,6 @@ export function setupConsole(app: INestApplication, config: Pick<AppConfig, 'con
       { include: [ConsoleModule], deepScanRoutes: true },
     );
   SwaggerModule.setup(SWAGGER_UI_PATH, app, document, { jsonDocumentUrl: OPENAPI_JSON_PATH, raw: ['json'] });
+  // The web console (dist/web) on every other GET path.
+  serveWebApp(app);
 }

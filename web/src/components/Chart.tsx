@@ -1,0 +1,65 @@
+import { useEffect, useRef } from 'react';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+
+export interface Series {
+  label: string;
+  values: (number | null)[];
+  color: string;
+}
+
+/** A time-series line chart (uPlot); `times` in seconds since the epoch. Resizes with its box. */
+export function LineChart({
+  title,
+  times,
+  series,
+  format,
+  minMax = 1,
+}: {
+  title: string;
+  times: number[];
+  series: Series[];
+  format?: (v: number) => string;
+  /** The top of the y axis while every value is 0. */
+  minMax?: number;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const width = () => Math.max(240, el.clientWidth);
+    const plot = new uPlot(
+      {
+        width: width(),
+        height: 200,
+        series: [
+          {},
+          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : format ? format(v) : String(v)) })),
+        ],
+        axes: [{}, { size: 70, values: (_u: uPlot, vals: number[]) => vals.map((v) => (format ? format(v) : String(v))) }],
+        scales: { y: { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.15 : minMax] } },
+        legend: { show: true },
+      },
+      [times, ...series.map((s) => s.values)] as uPlot.AlignedData,
+      el,
+    );
+    const ro = new ResizeObserver(() => plot.setSize({ width: width(), height: 200 }));
+    ro.observe(el);
+    return () => {
+      ro.disconnect();
+      plot.destroy();
+    };
+  }, [times, series, format, minMax]);
+  return (
+    <figure className="panel" style={{ margin: 0 }}>
+      <figcaption>
+        <h2>{title}</h2>
+      </figcaption>
+      {times.length < 2 ? (
+        <p className="muted">Not enough samples yet: the server stores one every metrics_sample_interval seconds.</p>
+      ) : (
+        <div className="chart" ref={box} role="img" aria-label={`${title} over time`} />
+      )}
+    </figure>
+  );
+}
