@@ -2,8 +2,14 @@ import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
 import { AppLogger } from './common/app-logger';
 import { ConfigError, loadConfig } from './config/load-config';
+import { SERVER_PACKAGE } from './console/version';
 
 async function main(): Promise<void> {
+  // `--version` / `-v`: print and exit, before the config is read or anything is opened.
+  if (process.argv.slice(2).some((a) => a === '--version' || a === '-v')) {
+    process.stdout.write(`${SERVER_PACKAGE.name} ${SERVER_PACKAGE.version}\n`);
+    return;
+  }
   let config;
   try {
     config = loadConfig(process.env);
