@@ -1,9 +1,16 @@
-import { Logger } from '@nestjs/common';
-import { createApp } from './app.factory';
-import { AppLogger } from './common/app-logger';
-import { ConfigError, loadConfig } from './config/load-config';
+import { SERVER_PACKAGE } from './console/version';
 
 async function main(): Promise<void> {
+  // `--version` / `-v`: print and exit, before the config is read, the server's modules are
+  // loaded (the imports below) or anything is opened.
+  if (process.argv.slice(2).some((a) => a === '--version' || a === '-v')) {
+    process.stdout.write(`${SERVER_PACKAGE.name} ${SERVER_PACKAGE.version}\n`);
+    return;
+  }
+  const { Logger } = await import('@nestjs/common');
+  const { createApp } = await import('./app.factory');
+  const { AppLogger } = await import('./common/app-logger');
+  const { ConfigError, loadConfig } = await import('./config/load-config');
   let config;
   try {
     config = loadConfig(process.env);

@@ -6,6 +6,17 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { preflightMessage } from './preflight.mjs';
+
+// The system programs the suites start (slapd, the AWS CLI, …): stop now, with one line, rather
+// than after minutes with failures that do not say what is missing. (`pretest` runs the same check
+// before the build; CI calls this file with --ignore-scripts.)
+const missing = preflightMessage();
+if (missing) {
+  console.error(missing);
+  console.log('tests: 0 passed, 1 failed');
+  process.exit(1);
+}
 
 const label = process.env.TEST_LABEL ?? (process.env.TEST_DATABASE_URL ? 'postgres' : 'sqlite');
 const out = join(tmpdir(), `jest-results-${label}-${process.pid}.json`);

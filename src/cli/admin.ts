@@ -261,6 +261,24 @@ function table(head: string[], rows: string[][]): string {
     .join('\n');
 }
 
+/**
+ * SQLite, with the server running: a transaction that read before it writes fails at once with
+ * SQLITE_BUSY(_SNAPSHOT) when the server committed in between (the busy timeout does not cover
+ * that case). Nothing of it was kept, so the command runs again, a few times, with a short pause.
+ */
+async function withBusyRetry<T>(fn: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const e = err as { code?: unknown; driverError?: { code?: unknown } };
+      const code = String(e.driverError?.code ?? e.code ?? '');
+      if (i >= attempts || !code.startsWith('SQLITE_BUSY')) throw err;
+      await new Promise((r) => setTimeout(r, 50 * i + Math.floor(Math.random() * 50)));
+    }
+  }
+}
+
 async function main(): Promise<number> {
   const parsed = parseArgs(process.argv.slice(2));
   const json = parsed.flags.has('json');
@@ -272,7 +290,7 @@ async function main(): Promise<number> {
   try {
     const config = loadConfig(process.env, { backgroundJobs: false });
     app = await NestFactory.createApplicationContext(AdminModule.forRoot(config), { logger: new AppLogger('warn') });
-    const [result, text] = await runCommand(app, parsed);
+    const [result, text] = await withBusyRetry(() => runCommand(app!, parsed));
     process.stdout.write((json ? JSON.stringify(result, null, 2) : text) + '\n');
     return 0;
   } catch (err) {

@@ -58,7 +58,9 @@ export function setupConsole(app: INestApplication, config: Pick<AppConfig, 'con
       new DocumentBuilder()
         .setTitle('Object Store console API')
         .setDescription(
-          'The MaxIOFS console API and the Strix admin API, on the console port. Authenticate with POST /api/v1/auth/login, then send Authorization: Bearer <token>.',
+          // Swagger UI renders this as Markdown and drops raw HTML: `<token>` outside a code span would vanish.
+          'The MaxIOFS console API and the Strix admin API, on the console port. Authenticate with `POST /api/v1/auth/login`, ' +
+            'then send the header `Authorization: Bearer <token>` (the `token` of the login answer).',
         )
         .setVersion(SERVER_PACKAGE.version)
         .addBearerAuth()

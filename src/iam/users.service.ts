@@ -238,6 +238,7 @@ export class UsersService {
     const pair = given ?? generateAccessKeyPair();
     return this.db.tx(async (m) => {
       const u = await this.entity(m, idOrName);
+      if (u.tenantId) await checkAccessKeyQuota(m, u.tenantId);
       if (await m.existsBy(AccessKeyEntity, { accessKeyId: pair.accessKeyId })) {
         throw new DomainError('AccessKeyAlreadyExists', `access key ${pair.accessKeyId} already exists`);
       }
@@ -373,4 +374,17 @@ function keyView(k: AccessKeyEntity, u: UserEntity): AccessKeyView {
     createdAt: new Date(k.createdAt),
     lastUsedAt: k.lastUsedAt === null ? null : new Date(k.lastUsedAt),
   };
+}
+
+/** Refuses a new key past the tenant's access-key quota (all its users' keys together). */
+async function checkAccessKeyQuota(m: EntityManager, tenantId: string): Promise<void> {
+  const t = await m.findOneBy(TenantEntity, { id: tenantId });
+  if (!t || t.maxAccessKeys === null || t.maxAccessKeys === undefined) return;
+  const count = await m
+    .createQueryBuilder(AccessKeyEntity, 'k')
+    .innerJoin(UserEntity, 'u', 'u.id = k.user_id')
+    .where('u.tenant_id = :id', { id: tenantId })
+    .getCount();
+  if (count >= t.maxAccessKeys)
+    throw new DomainError('QuotaExceeded', `The tenant ${t.name} may have at most ${t.maxAccessKeys} access keys.`);
 }

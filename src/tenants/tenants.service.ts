@@ -14,15 +14,25 @@ export interface TenantQuotas {
   maxBytes?: number | null;
   maxBuckets?: number | null;
   maxObjects?: number | null;
+  maxAccessKeys?: number | null;
+}
+
+/** What people read about a tenant; undefined = unchanged, null = cleared. */
+export interface TenantProfile {
+  displayName?: string | null;
+  description?: string | null;
 }
 
 export interface TenantView {
   id: string;
   name: string;
+  displayName: string | null;
+  description: string | null;
   status: TenantStatus;
   maxBytes: number | null;
   maxBuckets: number | null;
   maxObjects: number | null;
+  maxAccessKeys: number | null;
   usedBytes: number;
   usedObjects: number;
   createdAt: Date;
@@ -39,10 +49,13 @@ export interface TenantStats {
 const toView = (t: TenantEntity): TenantView => ({
   id: t.id,
   name: t.name,
+  displayName: t.displayName ?? null,
+  description: t.description ?? null,
   status: t.status,
   maxBytes: t.maxBytes,
   maxBuckets: t.maxBuckets,
   maxObjects: t.maxObjects,
+  maxAccessKeys: t.maxAccessKeys ?? null,
   usedBytes: t.usedBytes,
   usedObjects: t.usedObjects,
   createdAt: new Date(t.createdAt),
@@ -58,7 +71,7 @@ export class TenantsService {
     private readonly ids: IdGenerator,
   ) {}
 
-  async create(name: string, quotas: TenantQuotas = {}): Promise<TenantView> {
+  async create(name: string, quotas: TenantQuotas = {}, profile: TenantProfile = {}): Promise<TenantView> {
     if (!TENANT_NAME.test(name)) {
       throw new DomainError(
         'InvalidInput',
@@ -71,10 +84,13 @@ export class TenantsService {
       const t = m.create(TenantEntity, {
         id: this.ids.uuid(),
         name,
+        displayName: profile.displayName ?? null,
+        description: profile.description ?? null,
         status: 'active',
         maxBytes: quotas.maxBytes ?? null,
         maxBuckets: quotas.maxBuckets ?? null,
         maxObjects: quotas.maxObjects ?? null,
+        maxAccessKeys: quotas.maxAccessKeys ?? null,
         usedBytes: 0,
         usedObjects: 0,
         createdAt: this.clock.now().getTime(),
@@ -116,7 +132,7 @@ export class TenantsService {
     return { tenant: toView(t), buckets, users, accessKeys };
   }
 
-  async update(idOrName: string, changes: TenantQuotas & { status?: TenantStatus }): Promise<TenantView> {
+  async update(idOrName: string, changes: TenantQuotas & TenantProfile & { status?: TenantStatus }): Promise<TenantView> {
     validateQuotas(changes);
     if (changes.status !== undefined && changes.status !== 'active' && changes.status !== 'suspended') {
       throw new DomainError('InvalidInput', 'status must be active or suspended');
@@ -126,6 +142,9 @@ export class TenantsService {
       if (changes.maxBytes !== undefined) t.maxBytes = changes.maxBytes;
       if (changes.maxBuckets !== undefined) t.maxBuckets = changes.maxBuckets;
       if (changes.maxObjects !== undefined) t.maxObjects = changes.maxObjects;
+      if (changes.maxAccessKeys !== undefined) t.maxAccessKeys = changes.maxAccessKeys;
+      if (changes.displayName !== undefined) t.displayName = changes.displayName;
+      if (changes.description !== undefined) t.description = changes.description;
       if (changes.status !== undefined) t.status = changes.status;
       await m.save(t);
       return toView(t);

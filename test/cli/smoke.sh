@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CLI smoke test: the built server (dist/main.js, run `npm run build` first) against three real
-# clients from Debian's packages: the AWS CLI (/usr/bin/aws, package awscli), rclone, s3cmd,
+# clients from Debian's packages, found on PATH: the AWS CLI (`aws`, package awscli), rclone, s3cmd,
 # restic and boto3 (python3-boto3; test/cli/boto3_smoke.py).
 # Every client is configured through env vars and temp files only; nothing under $HOME is read
 # or written. Prints TAP-like `ok - ...` / `not ok - ...` lines, then exactly one line
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-AWS=/usr/bin/aws
+AWS="$(command -v aws || true)"
 ACCESS_KEY=SMOKEROOTACCESSKEY01
 SECRET_KEY=smokeRootSecretKey/0123456789abcdefghijk
 MASTER_KEY_HEX=2222222222222222222222222222222222222222222222222222222222222222
@@ -89,9 +89,9 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 # ---------------------------------------------------------------------------------------------
 # Tools and the server
 # ---------------------------------------------------------------------------------------------
-for tool in "$AWS" rclone s3cmd node; do
+for tool in aws rclone s3cmd node; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    bail "tool $tool is installed (apt-get install awscli rclone s3cmd)"
+    bail "$tool is on PATH (install the smoke test's tools with: .ci/run --setup)"
   fi
 done
 if [ ! -f "$ROOT/dist/main.js" ]; then
@@ -153,7 +153,7 @@ N_FILES="$(find "$SRC" -type f | wc -l | tr -d ' ')"
 echo "# source tree: $N_FILES files, $(du -sh "$SRC" | cut -f1)"
 
 # ---------------------------------------------------------------------------------------------
-# AWS CLI (Debian's awscli at /usr/bin/aws), configured by env vars and temp files
+# AWS CLI (the `aws` on PATH, Debian's awscli), configured by env vars and temp files
 # ---------------------------------------------------------------------------------------------
 cat >"$TMP/aws-config" <<EOF
 [default]

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { TestServer } from './start-server';
+import { requireTool } from './system-tools';
 
 export interface AwsCliResult {
   code: number;
@@ -9,10 +10,12 @@ export interface AwsCliResult {
   json?: Record<string, unknown>;
 }
 
-const AWS = '/usr/bin/aws';
-
-/** Runs the AWS CLI (Debian package) against a test server with the root credentials, no config files. */
+/**
+ * Runs the AWS CLI (the `aws` on PATH; Debian package awscli) against a test server with the root
+ * credentials, no config files. Throws, naming the tool, when `aws` is not installed.
+ */
 export function awsCli(server: TestServer, args: string[]): Promise<AwsCliResult> {
+  const aws = requireTool('aws');
   const env = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: process.env.HOME ?? '/tmp',
@@ -24,7 +27,7 @@ export function awsCli(server: TestServer, args: string[]): Promise<AwsCliResult
     AWS_PAGER: '',
   };
   return new Promise((resolve) => {
-    execFile(AWS, ['--endpoint-url', server.endpoint, '--output', 'json', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile(aws, ['--endpoint-url', server.endpoint, '--output', 'json', ...args], { env, timeout: 60_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       let json: Record<string, unknown> | undefined;
       try {

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './child-server';
+import { requireTool } from './system-tools';
 
 export const LDAP_BASE_DN = 'dc=example,dc=org';
 /** The directory manager (rootdn): the tests change the tree with it. */
@@ -17,8 +18,6 @@ export interface TestLdapServer {
   output(): string;
 }
 
-const SLAPD = '/usr/sbin/slapd';
-const SLAPADD = '/usr/sbin/slapadd';
 const SCHEMA = '/etc/ldap/schema';
 const MODULES = '/usr/lib/ldap';
 
@@ -60,20 +59,21 @@ const canConnect = (port: number) =>
  * with its own config and database in a temp dir, loaded from an LDIF file with slapadd.
  */
 export async function startLdapServer(ldifFile: string): Promise<TestLdapServer> {
-  if (!existsSync(SLAPD) || !existsSync(SLAPADD))
-    throw new Error('slapd is not installed: apt-get install slapd ldap-utils (.ci/run does)');
+  // slapd and slapadd from PATH (or /usr/sbin); a clear error naming the one that is missing.
+  const slapd = requireTool('slapd');
+  const slapadd = requireTool('slapadd');
   const dir = mkdtempSync(join(tmpdir(), 'os3-slapd-'));
   mkdirSync(join(dir, 'db'));
   const confFile = join(dir, 'slapd.conf');
   writeFileSync(confFile, conf(dir));
-  const add = spawnSync(SLAPADD, ['-f', confFile, '-l', ldifFile], { encoding: 'utf8' });
+  const add = spawnSync(slapadd, ['-f', confFile, '-l', ldifFile], { encoding: 'utf8' });
   if (add.status !== 0) throw new Error(`slapadd failed (${add.status}): ${add.stderr}${add.stdout}`);
 
   let lastError = '';
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const url = `ldap://127.0.0.1:${port}`;
-    const child: ChildProcess = spawn(SLAPD, ['-f', confFile, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child: ChildProcess = spawn(slapd, ['-f', confFile, '-h', `${url}/`, '-d', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (out += c.toString()));

@@ -6,7 +6,7 @@ import { ConsoleAccess } from '../console-access';
 import { AUDIT_ACTION as A, AUDIT_RESOURCE as R } from '../console.constants';
 import { Audit, ConsoleController, CurrentPrincipal, Roles } from '../decorators';
 import { PageQueryDto } from '../dto/pagination.dto';
-import { CreateTenantDto, quotasOf, toTenantDto, toTenantStatsDto, UpdateTenantDto } from '../dto/tenant.dto';
+import { CreateTenantDto, profileOf, quotasOf, toTenantDto, toTenantStatsDto, UpdateTenantDto } from '../dto/tenant.dto';
 import { ok, paged, paginate } from '../http/responses';
 
 /** Tenants, by id or name: global admins manage them; a tenant's members see their own. */
@@ -28,9 +28,9 @@ export class TenantsController {
   @Post()
   @Roles('admin')
   @Audit(R.tenant, A.create)
-  @ApiOperation({ summary: 'Create a tenant with optional quotas' })
+  @ApiOperation({ summary: 'Create a tenant with optional quotas, display name and description' })
   async create(@Body() dto: CreateTenantDto) {
-    const tenant = toTenantDto(await this.tenants.create(dto.name, quotasOf(dto)));
+    const tenant = toTenantDto(await this.tenants.create(dto.name, quotasOf(dto), profileOf(dto)));
     return ok(tenant, { tenant });
   }
 
@@ -44,9 +44,11 @@ export class TenantsController {
   @Put(':id')
   @Roles('admin')
   @Audit(R.tenant, A.update)
-  @ApiOperation({ summary: 'Change quotas (null = unlimited) or status (active | suspended: its users and keys stop working)' })
+  @ApiOperation({
+    summary: 'Change quotas (null = unlimited), display name, description or status (active | suspended: its users and keys stop working)',
+  })
   async update(@Param('id') id: string, @Body() dto: UpdateTenantDto) {
-    const tenant = toTenantDto(await this.tenants.update(id, { ...quotasOf(dto), status: dto.status }));
+    const tenant = toTenantDto(await this.tenants.update(id, { ...quotasOf(dto), ...profileOf(dto), status: dto.status }));
     return ok(tenant, { tenant });
   }
 

@@ -40,8 +40,10 @@ export class UsersController {
   @Audit(R.user, A.create)
   @ApiOperation({ summary: 'Create a user; Strix-shaped ({"username"} only) also answers a first access key' })
   async create(@CurrentPrincipal() p: ConsolePrincipal, @Body() dto: CreateUserDto) {
-    const role = dto.role ?? dto.roles?.[0];
+    let role = dto.role ?? dto.roles?.[0];
     let tenant = dto.tenant_id ?? dto.tenantId;
+    // MaxIOFS's `"roles": ["admin"], "tenantId": …` is a tenant's admin: a global admin has no tenant.
+    if (role === 'admin' && tenant !== undefined) role = 'tenant-admin';
     if (p.role !== 'admin') {
       if (role === 'admin') throw denied('A tenant admin cannot create global admins');
       if (tenant !== undefined && tenant !== p.tenantId && tenant !== p.tenantName)

@@ -1,12 +1,37 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, MaxLength, Min, ValidateIf } from 'class-validator';
 import type { TenantStatus } from '../../tenants/entities/tenant.entity';
-import type { TenantQuotas, TenantStats, TenantView } from '../../tenants/tenants.service';
+import type { TenantProfile, TenantQuotas, TenantStats, TenantView } from '../../tenants/tenants.service';
 
 const STATUSES: TenantStatus[] = ['active', 'suspended'];
 
-/** Quotas: a whole number >= 0, or null for unlimited (on update). camelCase aliases are MaxIOFS's names. */
+/**
+ * Quotas: a whole number >= 0, or null for unlimited (on update); and what people read. Each field
+ * may also be sent in camelCase (`displayName`, `maxAccessKeys`), as MaxIOFS's console does
+ * (http/field-names.ts renames it); the quota aliases below predate that and stay declared.
+ */
 class TenantQuotasDto {
+  @ApiPropertyOptional({ nullable: true, description: 'A name for people (MaxIOFS displayName); null clears it' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(255)
+  display_name?: string | null;
+
+  @ApiPropertyOptional({ nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(1024)
+  description?: string | null;
+
+  @ApiPropertyOptional({ nullable: true, description: "Access keys of all the tenant's users together; null = unlimited" })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(0)
+  max_access_keys?: number | null;
+
   @ApiPropertyOptional({ nullable: true, description: 'Bytes the tenant may store; null = unlimited' })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
@@ -75,16 +100,28 @@ export function quotasOf(dto: TenantQuotasDto): TenantQuotas {
   if (bytes !== undefined) q.maxBytes = bytes;
   if (buckets !== undefined) q.maxBuckets = buckets;
   if (objects !== undefined) q.maxObjects = objects;
+  if (dto.max_access_keys !== undefined) q.maxAccessKeys = dto.max_access_keys;
   return q;
+}
+
+/** The display name and description of a body; undefined = not given (unchanged). */
+export function profileOf(dto: TenantQuotasDto): TenantProfile {
+  const p: TenantProfile = {};
+  if (dto.display_name !== undefined) p.displayName = dto.display_name;
+  if (dto.description !== undefined) p.description = dto.description;
+  return p;
 }
 
 export interface TenantDto {
   id: string;
   name: string;
+  display_name: string | null;
+  description: string | null;
   status: TenantStatus;
   max_storage_bytes: number | null;
   max_buckets: number | null;
   max_objects: number | null;
+  max_access_keys: number | null;
   used_storage_bytes: number;
   used_objects: number;
   created_at: string;
@@ -97,10 +134,13 @@ export function toTenantDto(t: TenantView): TenantDto {
   return {
     id: t.id,
     name: t.name,
+    display_name: t.displayName,
+    description: t.description,
     status: t.status,
     max_storage_bytes: num(t.maxBytes),
     max_buckets: num(t.maxBuckets),
     max_objects: num(t.maxObjects),
+    max_access_keys: num(t.maxAccessKeys),
     used_storage_bytes: Number(t.usedBytes),
     used_objects: Number(t.usedObjects),
     created_at: t.createdAt.toISOString(),

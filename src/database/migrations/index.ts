@@ -8,6 +8,7 @@ import { Shares1763970000000 } from './1763970000000-Shares';
 import { IdentityProviders1764100000000 } from './1764100000000-IdentityProviders';
 import { Encryption1764200000000 } from './1764200000000-Encryption';
 import { EventOutbox1764300000000 } from './1764300000000-EventOutbox';
+import { TenantProfile1764250000000 } from './1764250000000-TenantProfile';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   Shares1763970000000,
   IdentityProviders1764100000000,
   Encryption1764200000000,
+  TenantProfile1764250000000,
   EventOutbox1764300000000,
 ];

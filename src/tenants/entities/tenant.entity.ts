@@ -12,6 +12,13 @@ export class TenantEntity {
   @Column({ type: 'varchar', length: 64, unique: true })
   name!: string;
 
+  /** Free text for people (MaxIOFS `displayName`); null = the name. */
+  @Column({ name: 'display_name', type: 'varchar', length: 255, nullable: true })
+  displayName!: string | null;
+
+  @Column({ type: 'varchar', length: 1024, nullable: true })
+  description!: string | null;
+
   @Column({ type: 'varchar', length: 16, default: 'active' })
   status!: TenantStatus;
 
@@ -21,6 +28,10 @@ export class TenantEntity {
 
   @Column({ name: 'max_buckets', type: 'integer', nullable: true })
   maxBuckets!: number | null;
+
+  /** Access keys of the tenant's users, all together; null = unlimited. */
+  @Column({ name: 'max_access_keys', type: 'integer', nullable: true })
+  maxAccessKeys!: number | null;
 
   @Column({ name: 'max_objects', type: 'bigint', nullable: true, transformer: bigintNumber })
   maxObjects!: number | null;

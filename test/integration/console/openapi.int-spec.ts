@@ -66,6 +66,14 @@ describe('console OpenAPI document', () => {
     expect(Object.keys(doc.components.schemas[login].properties)).toEqual(expect.arrayContaining(['username', 'password', 'totp_code']));
   });
 
+  it('describes the bearer header in a code span, so Swagger UI (Markdown, raw HTML dropped) shows <token>', async () => {
+    const doc = (await new ConsoleClient(server.consoleUrl).get('openapi.json')).body;
+    const description: string = doc.info.description;
+    expect(description).toContain('`Authorization: Bearer <token>`');
+    // Outside code spans there is nothing the renderer would take for an HTML tag.
+    expect(description.replace(/`[^`]*`/g, '')).not.toMatch(/<[A-Za-z/!]/);
+  });
+
   it('serves Swagger UI', async () => {
     const res = await fetch(`${server.consoleUrl}/api/v1/docs`);
     expect(res.status).toBe(200);
