@@ -110,12 +110,17 @@ export class BucketsService {
   }
 
   /**
-   * The buckets the principal may list, in name order. With `page`: names starting with `prefix`
-   * (and in `region`), after the name `after`, at most `limit` of them.
+   * The buckets the principal may list, in name order: all for a global admin, else its tenant's
+   * (`ownedOnly`: those it created). With `page`: names starting with `prefix` (and in `region`),
+   * after the name `after`, at most `limit` of them.
    */
-  async list(principal: Principal, page: { prefix?: string; after?: string; limit?: number; region?: string } = {}): Promise<BucketInfo[]> {
+  async list(
+    principal: Principal,
+    page: { prefix?: string; after?: string; limit?: number; region?: string; ownedOnly?: boolean } = {},
+  ): Promise<BucketInfo[]> {
     // Tenant scoping again here (defence in depth): a tenant's users see only its buckets.
     const where: FindOptionsWhere<BucketEntity> = principal.role === 'admin' ? {} : { tenantId: principal.tenantId ?? IsNull() };
+    if (page.ownedOnly && principal.role !== 'admin') where.ownerId = principal.userId;
     // Bucket names are [a-z0-9.-]: a prefix with anything else matches none, and a valid one
     // cannot hold a LIKE wildcard.
     if (page.prefix && !/^[a-z0-9.-]*$/.test(page.prefix)) return [];

@@ -164,6 +164,13 @@ export class S3Server {
         resource,
         secure,
         authorize: (action, bucket, key, versionId) => authorize(action, bucket, key, versionId),
+        identityAllows: (action) =>
+          this.authz.identityAllows({
+            principal: identity?.principal ?? null,
+            identityPolicies: identity?.policies ?? [],
+            action,
+            context,
+          }),
         req,
       };
       const result = await this.dispatcher.dispatch(call);
@@ -238,6 +245,7 @@ export class S3Server {
       authorize: async () => {
         throw new S3Error('AccessDenied');
       },
+      identityAllows: () => false,
       req,
     };
   }

@@ -6,6 +6,7 @@ import { ConsoleAuthAudit1763900000000 } from './1763900000000-ConsoleAuthAudit'
 import { SettingsMetrics1763960000000 } from './1763960000000-SettingsMetrics';
 import { Shares1763970000000 } from './1763970000000-Shares';
 import { IdentityProviders1764100000000 } from './1764100000000-IdentityProviders';
+import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   SettingsMetrics1763960000000,
   Shares1763970000000,
   IdentityProviders1764100000000,
+  TenantFullAccess1764200000000,
 ];
