@@ -10,7 +10,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  */
 // Frozen copies (a migration must not change when the code does); equal to iam/policy/builtin-policies.ts today.
 const TENANT_FULL_ACCESS_POLICY_NAME = 'tenant-full-access';
-const TENANT_FULL_ACCESS_JSON = '{"Version":"2012-10-17","Statement":[{"Sid":"TenantFullAccess","Effect":"Allow","Action":"s3:*","Resource":"*"}]}';
+const TENANT_FULL_ACCESS_JSON =
+  '{"Version":"2012-10-17","Statement":[{"Sid":"TenantFullAccess","Effect":"Allow","Action":"s3:*","Resource":"*"}]}';
 
 export class TenantFullAccess1764200000000 implements MigrationInterface {
   name = 'TenantFullAccess1764200000000';

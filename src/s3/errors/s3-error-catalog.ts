@@ -14,6 +14,10 @@ export const S3_ERRORS = {
     status: 400,
     message: 'Error parsing the X-Amz-Credential parameter.',
   },
+  AmbiguousGrantByEmailAddress: {
+    status: 400,
+    message: 'The email address you provided is associated with more than one account.',
+  },
   BadRequest: { status: 400, message: 'Bad Request' },
   BadDigest: {
     status: 400,
@@ -150,6 +154,10 @@ export const S3_ERRORS = {
   SignatureDoesNotMatch: {
     status: 403,
     message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  UnresolvableGrantByEmailAddress: {
+    status: 400,
+    message: 'The email address you provided does not match any account on record.',
   },
   XAmzContentSHA256Mismatch: {
     status: 400,

@@ -85,7 +85,11 @@ export class BucketHandlers {
     }
     // Object lock enables versioning with it, for good.
     const objectLock = header(call.headers, H.amzBucketObjectLockEnabled)?.trim().toLowerCase() === 'true';
-    await this.buckets.create(call.principal, call.bucket, { acl: grantsOnCreate(call, call.principal.userId), region, objectLock });
+    await this.buckets.create(call.principal, call.bucket, {
+      acl: await grantsOnCreate(call, this.iam, call.principal.userId),
+      region,
+      objectLock,
+    });
     return S3Result.empty(200, { Location: `/${call.bucket}` });
   }
 

@@ -12,6 +12,8 @@ import { HeaderValues, S3Result } from '../http/s3-result';
 import { checksumElements, copyObjectResultXml, DeletedEntry, deleteResultXml, quoteEtag } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
+import { IamService } from '../../iam/iam.service';
+import { BucketsService } from '../../buckets/buckets.service';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 import { ObjectAclService } from '../../objects/object-acl.service';
 import {
@@ -33,6 +35,8 @@ export class ObjectHandlers {
     private readonly objects: ObjectsService,
     private readonly objectAcls: ObjectAclService,
     private readonly lifecycle: LifecycleService,
+    private readonly iam: IamService,
+    private readonly buckets: BucketsService,
   ) {}
 
   /** x-amz-expiration, when a lifecycle rule expires the current version (advisory: never fails a read). */
@@ -44,7 +48,7 @@ export class ObjectHandlers {
   @HandlesS3('PutObject')
   async putObject(call: S3Call): Promise<S3Result> {
     const checks = readChecksumRequest(call.headers);
-    const grants = grantsOnCreate(call, call.principal.userId);
+    const grants = await grantsOnCreate(call, this.iam, call.principal.userId, async () => (await this.buckets.get(call.bucket)).ownerId);
     const lock = lockHeaders(call.headers);
     if (lock) requireIntegrityCheck(checks);
     const stored = await this.objects.put({
