@@ -140,6 +140,11 @@ export interface DeleteObjectOptions {
   owner?: Principal;
   /** May remove versions under a GOVERNANCE retention (see object-lock.ts assertRemovable). */
   canBypassGovernance?: boolean;
+  /**
+   * `If-Match`: delete only when the object (the version, with `versionId`) exists with a matching
+   * ETag (`*`: any); else NoSuchKey or PreconditionFailed, as S3's conditional deletes.
+   */
+  ifMatch?: string;
 }
 
 export interface DeleteObjectOutcome {
@@ -477,7 +482,9 @@ export class ObjectsService {
    */
   async delete(bucketName: string, key: string, opts: DeleteObjectOptions = {}): Promise<DeleteObjectOutcome> {
     const bucket = await this.buckets.entity(bucketName);
-    if (opts.versionId !== undefined) return this.deleteVersion(bucket, key, opts.versionId, opts.canBypassGovernance ?? false);
+    if (opts.versionId !== undefined) {
+      return this.deleteVersion(bucket, key, opts.versionId, opts.canBypassGovernance ?? false, opts.ifMatch);
+    }
     let released: string[] = [];
     let outcome: DeleteObjectOutcome = { deleteMarker: false };
     await this.withRetryOnConflict(() =>
@@ -486,6 +493,10 @@ export class ObjectsService {
         const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
         if (!current) throw bucketNotFound(bucketName);
         await this.lockKey(m, bucket.id, key);
+        if (opts.ifMatch !== undefined) {
+          const latest = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, isLatest: true }, m);
+          assertDeleteCondition(opts.ifMatch, latest && !latest.isDeleteMarker ? latest : null, key);
+        }
         if (current.versioning === null) {
           outcome = { deleteMarker: false };
           const row = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID }, m);
@@ -528,6 +539,7 @@ export class ObjectsService {
     key: string,
     versionId: string,
     canBypassGovernance: boolean,
+    ifMatch?: string,
   ): Promise<DeleteObjectOutcome> {
     assertVersionId(versionId);
     let released: string[] = [];
@@ -538,6 +550,7 @@ export class ObjectsService {
         outcome = { versionId, deleteMarker: false };
         await this.lockKey(m, bucket.id, key);
         const row = await this.lockRow(m, { bucketId: bucket.id, key, versionId });
+        if (ifMatch !== undefined) assertDeleteCondition(ifMatch, row && !row.isDeleteMarker ? row : null, key);
         if (!row) return;
         assertRemovable(row, this.clock.now(), canBypassGovernance, key);
         released = row.manifest.map((e) => e.b);
@@ -818,5 +831,13 @@ export function verifyDigests(
         algorithm,
       });
     }
+  }
+}
+
+/** A conditional delete's If-Match against the object it would remove (null: none, or a delete marker). */
+function assertDeleteCondition(ifMatch: string, target: Pick<ObjectEntity, 'etag'> | null, key: string): void {
+  if (!target) throw new DomainError('ObjectNotFound', undefined, { key });
+  if (!etagMatches(ifMatch, target.etag)) {
+    throw new DomainError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { condition: 'If-Match' });
   }
 }

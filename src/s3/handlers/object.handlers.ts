@@ -114,6 +114,7 @@ export class ObjectHandlers {
       versionId: versionIdParam(call.query),
       owner: call.principal,
       canBypassGovernance: await canBypassGovernance(call),
+      ifMatch: header(call.headers, H.ifMatch),
     });
     const headers: HeaderValues = outcome.deleteMarker ? { [H.amzDeleteMarker]: 'true' } : {};
     if (outcome.versionId !== undefined) headers[H.amzVersionId] = outcome.versionId;
