@@ -7,6 +7,7 @@ import { SettingsMetrics1763960000000 } from './1763960000000-SettingsMetrics';
 import { Shares1763970000000 } from './1763970000000-Shares';
 import { IdentityProviders1764100000000 } from './1764100000000-IdentityProviders';
 import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
+import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   Shares1763970000000,
   IdentityProviders1764100000000,
   TenantFullAccess1764200000000,
+  ObjectUploadId1764200000001,
 ];

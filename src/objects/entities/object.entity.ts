@@ -79,6 +79,10 @@ export class ObjectEntity {
   @Column({ name: 'part_count', type: 'integer', nullable: true })
   partCount!: number | null;
 
+  /** The multipart upload that made this version (CompleteMultipartUpload answers again for it); null for a PUT or copy. */
+  @Column({ name: 'upload_id', type: 'varchar', length: 128, nullable: true })
+  uploadId!: string | null;
+
   @Column({ name: 'storage_class', type: 'varchar', length: 32, default: 'STANDARD' })
   storageClass!: string;
 
