@@ -71,13 +71,27 @@ export class BucketsService {
   async create(
     principal: Principal,
     name: string,
-    opts: { region?: string; objectLock?: boolean; acl?: AclGrant[] | null } = {},
+    opts: {
+      region?: string;
+      objectLock?: boolean;
+      acl?: AclGrant[] | null;
+      /**
+       * S3 in us-east-1: creating a bucket the caller already owns succeeds (200) and only resets its
+       * ACL (legacy behaviour, kept by AWS there); elsewhere it is BucketAlreadyOwnedByYou.
+       */
+      recreateOwnInUsEast1?: boolean;
+    } = {},
   ): Promise<BucketInfo> {
     const problem = bucketNameProblem(name);
     if (problem) throw new DomainError('InvalidBucketName', problem, { bucket: name });
     const region = opts.region ?? this.config.region;
-    const created = await this.db.tx(async (m) => {
+    const outcome = await this.db.tx(async (m) => {
       const existing = await m.findOneBy(BucketEntity, { name });
+      if (existing && existing.ownerId === principal.userId && opts.recreateOwnInUsEast1 && region === 'us-east-1') {
+        existing.acl = opts.acl ?? null;
+        await m.update(BucketEntity, { id: existing.id }, { acl: existing.acl });
+        return { bucket: existing, recreated: true };
+      }
       if (existing) {
         throw new DomainError(existing.ownerId === principal.userId ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, {
           bucket: name,
@@ -97,9 +111,11 @@ export class BucketsService {
       });
       await this.tenants.checkBucketQuota(m, principal.tenantId);
       await m.insert(BucketEntity, bucket);
-      return bucket;
+      return { bucket, recreated: false };
     });
     this.cache.delete(name);
+    if (outcome.recreated) return toInfo(outcome.bucket);
+    const created = outcome.bucket;
     this.notifications?.publish({
       type: NOTIFICATION.bucketCreated,
       tenantId: created.tenantId,
@@ -131,6 +147,25 @@ export class BucketsService {
     if (page.region) where.region = page.region;
     const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' }, take: page.limit });
     return rows.map(toInfo);
+  }
+
+  /**
+   * `x-amz-expected-bucket-owner`: whether `expected` names the bucket's owner — its canonical user
+   * id, or its account (the tenant's name; '' for global users' buckets). True when the bucket does
+   * not exist: the operation itself answers that.
+   */
+  async hasExpectedOwner(name: string, expected: string): Promise<boolean> {
+    let b: BucketEntity;
+    try {
+      b = await this.entity(name);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'BucketNotFound') return true;
+      throw err;
+    }
+    const want = expected.trim();
+    if (want === b.ownerId) return true;
+    const account = b.tenantId ? (await this.tenants.get(b.tenantId)).name : '';
+    return account !== '' && want === account;
   }
 
   /** The bucket, or BucketNotFound. */

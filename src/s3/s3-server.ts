@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { pipeline } from 'node:stream';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { BucketConfigService } from '../buckets/bucket-config.service';
+import { BucketsService } from '../buckets/buckets.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
@@ -61,6 +62,7 @@ export class S3Server {
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
     private readonly bucketConfigs: BucketConfigService,
+    private readonly buckets: BucketsService,
   ) {
     this.hostId = Buffer.from(`${this.config.region}/${process.pid}`).toString('base64');
   }
@@ -148,6 +150,15 @@ export class S3Server {
       };
       audited.principal = identity?.principal ?? null;
       await authorize(actionFor(route.spec.action, query), route.bucket, route.key, query.get('versionId') ?? undefined);
+      // x-amz-expected-bucket-owner: a bucket owned by someone else is refused as S3 does (403).
+      const expectedOwner = header(req.headers, H.amzExpectedBucketOwner);
+      if (
+        expectedOwner !== undefined &&
+        route.bucket !== undefined &&
+        !(await this.buckets.hasExpectedOwner(route.bucket, expectedOwner))
+      ) {
+        throw new S3Error('AccessDenied');
+      }
       const principal = identity?.principal ?? ANONYMOUS;
       refuseServerSideEncryption(req.headers);
       assertKnownStorageClass(req.headers);

@@ -89,6 +89,7 @@ export class BucketHandlers {
       acl: await grantsOnCreate(call, this.iam, call.principal.userId),
       region,
       objectLock,
+      recreateOwnInUsEast1: true,
     });
     return S3Result.empty(200, { Location: `/${call.bucket}` });
   }

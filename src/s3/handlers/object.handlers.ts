@@ -51,6 +51,7 @@ export class ObjectHandlers {
     const grants = await grantsOnCreate(call, this.iam, call.principal.userId, async () => (await this.buckets.get(call.bucket)).ownerId);
     const lock = lockHeaders(call.headers);
     if (lock) requireIntegrityCheck(checks);
+    const tags = taggingHeader(call.headers);
     const stored = await this.objects.put({
       bucket: call.bucket,
       key: call.key,
@@ -63,14 +64,21 @@ export class ObjectHandlers {
       expectedChecksums: () => expectedChecksums(checks, call.payload.trailers()),
       payloadSha256: call.payload.sha256,
       conditions: writeConditions(call),
-      tags: taggingHeader(call.headers),
+      tags,
       lock,
     });
+    // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the write).
+    const expiration = expirationHeader(
+      await this.lifecycle
+        .expirationOfWritten(call.bucket, { key: call.key, size: stored.size, lastModified: stored.lastModified, tags: tags ?? null })
+        .catch(() => undefined),
+    );
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
       ETag: quoteEtag(stored.etag),
       ...checksumResponseHeaders(stored.checksums),
       ...versionHeaders(stored.versioned, stored.versionId),
+      ...(expiration ? { [H.amzExpiration]: expiration } : {}),
     });
   }
 
