@@ -428,7 +428,8 @@ export class MultipartService {
       etag,
       metadata: upload.metadata,
       checksums,
-      manifest: used.map((p) => ({ b: p.blobId, s: p.size, e: p.etag })),
+      // Part checksums are kept: GetObjectAttributes and GET/HEAD ?partNumber answer them.
+      manifest: used.map((p) => ({ b: p.blobId, s: p.size, e: p.etag, ...(p.checksums ? { c: p.checksums } : {}) })),
       partCount: used.length,
       uploadId: upload.uploadId,
       storageClass: upload.storageClass,

@@ -127,6 +127,8 @@ export interface HeadObjectResult {
   range?: { start: number; end: number };
   /** The bucket has a versioning state: S3 then reports version ids. */
   versioned: boolean;
+  /** With ?partNumber on a multipart object: the checksums that part was uploaded with (null: none). */
+  partChecksums?: ObjectChecksums | null;
 }
 
 export interface GetObjectResult extends HeadObjectResult {
@@ -422,7 +424,12 @@ export class ObjectsService {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, opts.versionId);
     this.applyReadConditions(row, opts.conditions);
-    return { object: toObjectView(row), range: this.selectRange(row, opts.partNumber, opts.range), versioned: bucket.versioning !== null };
+    return {
+      object: toObjectView(row),
+      range: this.selectRange(row, opts.partNumber, opts.range),
+      versioned: bucket.versioning !== null,
+      ...partChecksumsOf(row, opts.partNumber),
+    };
   }
 
   /**
@@ -433,11 +440,11 @@ export class ObjectsService {
     bucketName: string,
     key: string,
     versionId?: string,
-  ): Promise<{ object: ObjectView; partSizes: number[] | null; versioned: boolean }> {
+  ): Promise<{ object: ObjectView; parts: Array<{ size: number; checksums: ObjectChecksums | null }> | null; versioned: boolean }> {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, versionId);
-    const partSizes = row.partCount === null ? null : row.manifest.map((e) => e.s);
-    return { object: toObjectView(row), partSizes, versioned: bucket.versioning !== null };
+    const parts = row.partCount === null ? null : row.manifest.map((e) => ({ size: e.s, checksums: e.c ?? null }));
+    return { object: toObjectView(row), parts, versioned: bucket.versioning !== null };
   }
 
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
@@ -448,7 +455,7 @@ export class ObjectsService {
     const start = range?.start ?? 0;
     const end = range?.end ?? row.size - 1;
     const body = row.size === 0 ? Readable.from([]) : await openManifestRange(this.blobs, row.manifest, start, end);
-    return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null };
+    return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null, ...partChecksumsOf(row, opts.partNumber) };
   }
 
   private applyReadConditions(row: ObjectEntity, c?: ReadConditions): void {
@@ -840,4 +847,10 @@ function assertDeleteCondition(ifMatch: string, target: Pick<ObjectEntity, 'etag
   if (!etagMatches(ifMatch, target.etag)) {
     throw new DomainError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { condition: 'If-Match' });
   }
+}
+
+/** `{ partChecksums }` for a ?partNumber read of a multipart object; nothing otherwise. */
+function partChecksumsOf(row: ObjectEntity, partNumber: number | undefined): { partChecksums?: ObjectChecksums | null } {
+  if (partNumber === undefined || row.partCount === null) return {};
+  return { partChecksums: row.manifest[partNumber - 1]?.c ?? null };
 }

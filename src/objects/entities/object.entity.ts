@@ -11,6 +11,8 @@ export interface ManifestEntry {
   s: number;
   /** part ETag (multipart objects only), unquoted */
   e?: string;
+  /** the part's checksums as uploaded (multipart objects with a checksum algorithm) */
+  c?: ObjectChecksums;
 }
 
 /** Stored system and user metadata of an object. */

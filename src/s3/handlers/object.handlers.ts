@@ -5,6 +5,7 @@ import { ObjectsService, ObjectView } from '../../objects/objects.service';
 import { domainToS3 } from '../errors/domain-to-s3';
 import { S3Error } from '../errors/s3-error';
 import { checksumResponseHeaders, expectedChecksums, readChecksumRequest } from '../http/checksum-headers';
+import type { ObjectChecksums } from '../../objects/entities/object.entity';
 import { expirationHeader } from '../http/expiration-header';
 import { H, RESPONSE_OVERRIDES } from '../http/headers';
 import { readSmallBody } from '../http/read-body';
@@ -85,13 +86,13 @@ export class ObjectHandlers {
   @HandlesS3('GetObject')
   async getObject(call: S3Call): Promise<S3Result> {
     const partNumber = partNumberParam(call.query);
-    const { object, body, range, versioned } = await this.objects.get(call.bucket, call.key, {
+    const { object, body, range, versioned, partChecksums } = await this.objects.get(call.bucket, call.key, {
       versionId: versionIdParam(call.query),
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
     });
-    const headers = objectHeaders(call, object, range, partNumber, versioned);
+    const headers = objectHeaders(call, object, range, partNumber, versioned, partChecksums);
     headers[H.amzExpiration] = await this.expiration(call, object);
     for (const [param, name] of Object.entries(RESPONSE_OVERRIDES)) {
       const v = call.query.get(param);
@@ -104,13 +105,13 @@ export class ObjectHandlers {
   @HandlesS3('HeadObject')
   async headObject(call: S3Call): Promise<S3Result> {
     const partNumber = partNumberParam(call.query);
-    const { object, range, versioned } = await this.objects.head(call.bucket, call.key, {
+    const { object, range, versioned, partChecksums } = await this.objects.head(call.bucket, call.key, {
       versionId: versionIdParam(call.query),
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
     });
-    const headers = objectHeaders(call, object, range, partNumber, versioned);
+    const headers = objectHeaders(call, object, range, partNumber, versioned, partChecksums);
     headers[H.amzExpiration] = await this.expiration(call, object);
     headers['Content-Length'] = range ? range.end - range.start + 1 : object.size;
     return S3Result.empty(range ? 206 : 200, headers);
@@ -254,6 +255,7 @@ function objectHeaders(
   range: { start: number; end: number } | undefined,
   partNumber: number | undefined,
   versioned: boolean,
+  partChecksums?: ObjectChecksums | null,
 ): HeaderValues {
   const h: HeaderValues = {
     ETag: quoteEtag(o.etag),
@@ -266,9 +268,11 @@ function objectHeaders(
   if (range) h['Content-Range'] = `bytes ${range.start}-${range.end}/${o.size}`;
   if (partNumber !== undefined && o.partCount !== null) h[H.amzMpPartsCount] = o.partCount;
   if (o.storageClass !== 'STANDARD') h[H.amzStorageClass] = o.storageClass;
-  // Stored checksums cover the whole object: only returned when the whole object is served.
-  if (header(call.headers, H.amzChecksumMode)?.toUpperCase() === 'ENABLED' && !range) {
-    Object.assign(h, checksumResponseHeaders(o.checksums));
+  // Stored checksums cover the whole object: only returned when the whole object is served; a part
+  // of a multipart object (?partNumber) answers the checksums that part was uploaded with.
+  if (header(call.headers, H.amzChecksumMode)?.toUpperCase() === 'ENABLED') {
+    if (partChecksums !== undefined) Object.assign(h, checksumResponseHeaders(partChecksums));
+    else if (!range) Object.assign(h, checksumResponseHeaders(o.checksums));
   }
   Object.assign(h, versionHeaders(versioned, o.versionId));
   if (o.tagCount > 0) h[H.amzTaggingCount] = o.tagCount;
