@@ -71,13 +71,27 @@ export class BucketsService {
   async create(
     principal: Principal,
     name: string,
-    opts: { region?: string; objectLock?: boolean; acl?: AclGrant[] | null } = {},
+    opts: {
+      region?: string;
+      objectLock?: boolean;
+      acl?: AclGrant[] | null;
+      /**
+       * S3 in us-east-1: creating a bucket the caller already owns succeeds (200) and only resets its
+       * ACL (legacy behaviour, kept by AWS there); elsewhere it is BucketAlreadyOwnedByYou.
+       */
+      recreateOwnInUsEast1?: boolean;
+    } = {},
   ): Promise<BucketInfo> {
     const problem = bucketNameProblem(name);
     if (problem) throw new DomainError('InvalidBucketName', problem, { bucket: name });
     const region = opts.region ?? this.config.region;
-    const created = await this.db.tx(async (m) => {
+    const outcome = await this.db.tx(async (m) => {
       const existing = await m.findOneBy(BucketEntity, { name });
+      if (existing && existing.ownerId === principal.userId && opts.recreateOwnInUsEast1 && region === 'us-east-1') {
+        existing.acl = opts.acl ?? null;
+        await m.update(BucketEntity, { id: existing.id }, { acl: existing.acl });
+        return { bucket: existing, recreated: true };
+      }
       if (existing) {
         throw new DomainError(existing.ownerId === principal.userId ? 'BucketAlreadyOwnedByYou' : 'BucketAlreadyExists', undefined, {
           bucket: name,
@@ -97,9 +111,11 @@ export class BucketsService {
       });
       await this.tenants.checkBucketQuota(m, principal.tenantId);
       await m.insert(BucketEntity, bucket);
-      return bucket;
+      return { bucket, recreated: false };
     });
     this.cache.delete(name);
+    if (outcome.recreated) return toInfo(outcome.bucket);
+    const created = outcome.bucket;
     this.notifications?.publish({
       type: NOTIFICATION.bucketCreated,
       tenantId: created.tenantId,
@@ -110,12 +126,17 @@ export class BucketsService {
   }
 
   /**
-   * The buckets the principal may list, in name order. With `page`: names starting with `prefix`
-   * (and in `region`), after the name `after`, at most `limit` of them.
+   * The buckets the principal may list, in name order: all for a global admin, else its tenant's
+   * (`ownedOnly`: those it created). With `page`: names starting with `prefix` (and in `region`),
+   * after the name `after`, at most `limit` of them.
    */
-  async list(principal: Principal, page: { prefix?: string; after?: string; limit?: number; region?: string } = {}): Promise<BucketInfo[]> {
+  async list(
+    principal: Principal,
+    page: { prefix?: string; after?: string; limit?: number; region?: string; ownedOnly?: boolean } = {},
+  ): Promise<BucketInfo[]> {
     // Tenant scoping again here (defence in depth): a tenant's users see only its buckets.
     const where: FindOptionsWhere<BucketEntity> = principal.role === 'admin' ? {} : { tenantId: principal.tenantId ?? IsNull() };
+    if (page.ownedOnly && principal.role !== 'admin') where.ownerId = principal.userId;
     // Bucket names are [a-z0-9.-]: a prefix with anything else matches none, and a valid one
     // cannot hold a LIKE wildcard.
     if (page.prefix && !/^[a-z0-9.-]*$/.test(page.prefix)) return [];
@@ -126,6 +147,25 @@ export class BucketsService {
     if (page.region) where.region = page.region;
     const rows = await this.db.repo(BucketEntity).find({ where, order: { name: 'ASC' }, take: page.limit });
     return rows.map(toInfo);
+  }
+
+  /**
+   * `x-amz-expected-bucket-owner`: whether `expected` names the bucket's owner — its canonical user
+   * id, or its account (the tenant's name; '' for global users' buckets). True when the bucket does
+   * not exist: the operation itself answers that.
+   */
+  async hasExpectedOwner(name: string, expected: string): Promise<boolean> {
+    let b: BucketEntity;
+    try {
+      b = await this.entity(name);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'BucketNotFound') return true;
+      throw err;
+    }
+    const want = expected.trim();
+    if (want === b.ownerId) return true;
+    const account = b.tenantId ? (await this.tenants.get(b.tenantId)).name : '';
+    return account !== '' && want === account;
   }
 
   /** The bucket, or BucketNotFound. */

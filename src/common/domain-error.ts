@@ -35,6 +35,9 @@ export type DomainErrorCode =
   | 'MalformedPolicy'
   | 'BucketPolicyNotFound'
   | 'MalformedAcl'
+  /** An ACL grant by email address that matches no user, or more than one. */
+  | 'UnresolvableGrantByEmailAddress'
+  | 'AmbiguousGrantByEmailAddress'
   | 'InvalidInput'
   | 'VersionNotFound'
   | 'MethodNotAllowed'

@@ -17,7 +17,7 @@ type WithPolicies = ConsoleRequest & { [POLICIES]?: Promise<PolicyDocument[]> };
 
 /**
  * Buckets and objects on the console follow the S3 rules: every route asks AuthorizationService
- * (the same evaluator as the S3 port: identity policies, bucket policy, ACLs, tenant defaults)
+ * (the same evaluator as the S3 port: identity policies, bucket policy, bucket ownership, ACLs)
  * for the IAM action the equivalent S3 operation needs. On top of that, the console never shows a
  * bucket of another tenant (403) to anyone but a global admin, whatever its bucket policy says.
  */

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { DatabaseService } from '../database/database.service';
 import { ObjectEntity } from '../objects/entities/object.entity';
 import { aclAllows, aclPermissionFor, AclGrant } from './acl/acl';
+import { TENANT_FULL_ACCESS } from './policy/builtin-policies';
 import { evaluate } from './policy/evaluate';
 import { parsePolicy } from './policy/parse-policy';
 import type { PolicyDocument, RequestContext } from './policy/policy.types';
@@ -34,14 +35,19 @@ export const s3Arn = (bucket?: string, key?: string): string =>
 /**
  * The S3 access decision, in AWS's order: an explicit Deny in any applicable policy wins; then an
  * Allow from the caller's identity policies, the bucket policy or an ACL grant; otherwise deny.
+ * A tenant user has exactly what these grant (least privilege: no policy, no access).
  *
- * Defaults that stand in for AWS's account model:
+ * What stands in for AWS's account model:
  * - root and global admins are allowed everything (object lock COMPLIANCE is enforced by the
  *   services, for everyone);
- * - a tenant is the account: its tenant admins may do anything with its buckets, and so may its
- *   users who have NO identity policy attached; once a user has policies, they decide alone;
- * - nothing a tenant's users or ACLs grant reaches another tenant's buckets: only that bucket's
- *   own policy can open it to outsiders (e.g. `Principal: "*"` for public read).
+ * - identity policies apply inside the caller's tenant only; the tenant-admin role carries the
+ *   built-in {@link TENANT_FULL_ACCESS} policy (full access to the tenant's buckets);
+ * - a bucket's owner (the user who created it) has full control of it and of its objects while
+ *   it stays in the bucket's tenant;
+ * - across tenants, only the bucket policy and ACL grants (a group, or a grant naming the other
+ *   tenant's user by canonical id) open a bucket;
+ * - ListBuckets (s3:ListAllMyBuckets) is open to every authenticated caller: it shows the buckets
+ *   the caller owns, and the tenant's when {@link identityAllows} says so.
  */
 @Injectable()
 export class AuthorizationService {
@@ -69,14 +75,14 @@ export class AuthorizationService {
         if (!(err instanceof DomainError) || err.code !== 'BucketNotFound') throw err;
       }
     }
-    // A bucket that does not exist: the operation answers NoSuchBucket (or creates it) for a
-    // caller who could act in its own tenant; anonymous callers learn nothing.
-    if (req.bucket !== undefined && !bucket) return p !== null && (req.action === 's3:CreateBucket' ? this.mayCreate(req) : true);
+    // A bucket that does not exist: the operation answers NoSuchBucket (or creates it) for an
+    // authenticated caller; anonymous callers learn nothing.
+    if (req.bucket !== undefined && !bucket) return p !== null && (req.action === 's3:CreateBucket' ? this.identityAllows(req) : true);
 
     const sameTenant = p !== null && (bucket === null || bucket.tenantId === p.tenantId);
     const ctx = this.context(req);
     const policies: Array<{ kind: 'bucket' | 'identity'; document: PolicyDocument }> = [];
-    if (p && sameTenant) for (const document of req.identityPolicies) policies.push({ kind: 'identity', document });
+    if (p && sameTenant) for (const document of this.identityPolicies(req)) policies.push({ kind: 'identity', document });
     const bucketPolicy = bucket ? this.bucketPolicy(bucket) : null;
     if (bucketPolicy) policies.push({ kind: 'bucket', document: bucketPolicy });
 
@@ -86,48 +92,50 @@ export class AuthorizationService {
     const decision = policies.length > 0 ? evaluate(policies, ctx) : 'ImplicitDeny';
     if (decision === 'ExplicitDeny') return false;
     if (decision === 'Allow') return true;
-    if (p && sameTenant && (p.role === 'tenant-admin' || req.identityPolicies.length === 0)) return true;
-    if (!bucket) return false;
-    return this.aclAllows(req, bucket, sameTenant);
-  }
-
-  private mayCreate(req: AccessRequest): boolean {
-    const p = req.principal!;
-    if (p.role === 'tenant-admin' || req.identityPolicies.length === 0) return true;
-    const docs = req.identityPolicies.map((document) => ({ kind: 'identity' as const, document }));
-    return evaluate(docs, this.context(req)) === 'Allow';
+    if (!bucket) return p !== null && req.action === 's3:ListAllMyBuckets';
+    if (p && sameTenant && bucket.ownerId === p.userId) return true;
+    return this.aclAllows(req, bucket);
   }
 
   /**
-   * ACL grants, as AWS applies them to accounts: the owner's own FULL_CONTROL entry gives the
-   * owner's users nothing beyond their tenant defaults and policies (they are already decided
-   * above), and a user of another tenant is reached only by group grants (AllUsers,
-   * AuthenticatedUsers), never by a grant naming someone.
+   * Whether the caller's identity policies (with its role's built-in one) allow the request, bucket
+   * policy and ACLs aside: CreateBucket of a new bucket, and ListBuckets' choice between the buckets
+   * the caller owns and all of its tenant's (s3:ListAllMyBuckets).
    */
-  private async aclAllows(req: AccessRequest, bucket: BucketEntity, sameTenant: boolean): Promise<boolean> {
+  identityAllows(req: AccessRequest): boolean {
+    const p = req.principal;
+    if (!p) return false;
+    if (p.role === 'admin') return true;
+    const docs = this.identityPolicies(req).map((document) => ({ kind: 'identity' as const, document }));
+    return docs.length > 0 && evaluate(docs, this.context(req)) === 'Allow';
+  }
+
+  /** The caller's attached policies, plus the built-in one of the tenant-admin role. */
+  private identityPolicies(req: AccessRequest): readonly PolicyDocument[] {
+    return req.principal?.role === 'tenant-admin' ? [TENANT_FULL_ACCESS, ...req.identityPolicies] : req.identityPolicies;
+  }
+
+  /**
+   * ACL grants: a group grant (AllUsers, AuthenticatedUsers) or a grant naming the caller's
+   * canonical user id, whatever tenant the caller is in (cross-tenant sharing by ACL).
+   */
+  private async aclAllows(req: AccessRequest, bucket: BucketEntity): Promise<boolean> {
     const needed = aclPermissionFor(req.action, req.key === undefined ? 'bucket' : 'object');
     if (!needed) return false;
-    const who = { userId: req.principal?.userId ?? null };
     let grants: AclGrant[] | null;
-    let ownerId: string;
     if (needed.on === 'bucket') {
       grants = bucket.acl;
-      ownerId = bucket.ownerId;
     } else {
       const row = await this.db.repo(ObjectEntity).findOne({
-        select: { acl: true, ownerId: true },
+        select: { acl: true },
         where: req.versionId
           ? { bucketId: bucket.id, key: req.key!, versionId: req.versionId }
           : { bucketId: bucket.id, key: req.key!, isLatest: true },
       });
       if (!row) return false;
       grants = row.acl;
-      ownerId = row.ownerId;
     }
-    const applicable = (grants ?? []).filter((g) =>
-      g.grantee.type === 'Group' ? true : req.principal !== null && sameTenant && g.grantee.id !== ownerId,
-    );
-    return aclAllows(applicable, who, needed.permission);
+    return aclAllows(grants ?? [], { userId: req.principal?.userId ?? null }, needed.permission);
   }
 
   private readonly tagMentions = new WeakMap<PolicyDocument, boolean>();

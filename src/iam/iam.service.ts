@@ -13,6 +13,8 @@ import { parsePolicy } from './policy/parse-policy';
 import type { PolicyDocument } from './policy/policy.types';
 import { resolveMasterKey } from './master-key';
 import { Principal } from './principal';
+import type { AclGrant, RequestedGrant } from './acl/acl';
+import { DomainError } from '../common/domain-error';
 import { SecretBox } from './secret-box';
 
 export const ROOT_USERNAME = 'root';
@@ -193,6 +195,37 @@ export class IamService {
     if (this.owners.size >= KEY_CACHE_MAX) this.owners.clear();
     this.owners.set(userId, owner);
     return owner;
+  }
+
+  /**
+   * The grants of a request as stored: every canonical id must name a user (else InvalidArgument
+   * "Invalid id", as S3), an email address is replaced by the id of the one user with that email.
+   */
+  async resolveGrants(requested: readonly RequestedGrant[]): Promise<AclGrant[]> {
+    const out: AclGrant[] = [];
+    for (const g of requested) {
+      const t = g.grantee;
+      if (t.type === 'Group') {
+        out.push({ grantee: t, permission: g.permission });
+      } else if (t.type === 'CanonicalUser') {
+        if (!(await this.db.repo(UserEntity).existsBy({ id: t.id }))) {
+          throw new DomainError('InvalidArgument', 'Invalid id', { argumentName: 'CanonicalUser/ID', argumentValue: t.id });
+        }
+        out.push({ grantee: { type: 'CanonicalUser', id: t.id }, permission: g.permission });
+      } else {
+        const users = await this.db
+          .repo(UserEntity)
+          .createQueryBuilder('u')
+          .select('u.id', 'id')
+          .where('LOWER(u.email) = :email', { email: t.email.toLowerCase() })
+          .limit(2)
+          .getRawMany<{ id: string }>();
+        if (users.length === 0) throw new DomainError('UnresolvableGrantByEmailAddress', undefined, { argumentValue: t.email });
+        if (users.length > 1) throw new DomainError('AmbiguousGrantByEmailAddress', undefined, { argumentValue: t.email });
+        out.push({ grantee: { type: 'CanonicalUser', id: users[0].id }, permission: g.permission });
+      }
+    }
+    return out;
   }
 
   private readonly touched = new Map<string, number>();

@@ -24,4 +24,15 @@ export class LifecycleService {
     const tags = needsTags(rules) && o.tagCount > 0 ? (await this.tagging.getTags(bucket, o.key, o.versionId)).tags : null;
     return currentExpiration(rules, { key: o.key, size: o.size, tags, lastModified: o.lastModified.getTime() });
   }
+
+  /** The same for an object just written (PutObject, CompleteMultipartUpload): its tags are given. */
+  async expirationOfWritten(
+    bucket: string,
+    o: { key: string; size: number; lastModified: Date; tags: Record<string, string> | null },
+  ): Promise<Due | undefined> {
+    const all = await this.configs.lifecycleRules(bucket);
+    const rules = all ? expirationRules(all) : [];
+    if (rules.length === 0) return undefined;
+    return currentExpiration(rules, { key: o.key, size: o.size, tags: o.tags ?? {}, lastModified: o.lastModified.getTime() });
+  }
 }

@@ -284,7 +284,11 @@ export class MultipartService {
       throw new DomainError('PreconditionFailed');
     }
     if (input.range && (input.range.start > input.range.end || input.range.end >= src.size)) {
-      throw new DomainError('InvalidArgument', `Range specified is not valid for source object of size: ${src.size}`);
+      // A range the source cannot satisfy: InvalidRange (416), as S3 (a malformed one is InvalidArgument, in the S3 layer).
+      throw new DomainError('InvalidRange', `Range specified is not valid for source object of size: ${src.size}`, {
+        size: src.size,
+        range: `bytes=${input.range.start}-${input.range.end}`,
+      });
     }
     const length = input.range ? input.range.end - input.range.start + 1 : src.size;
     if (length > this.config.maxObjectSize) {
@@ -365,7 +369,40 @@ export class MultipartService {
    * Assembles the listed parts into an object: ETag md5-of-md5s "-N", manifest of the part blobs,
    * and the upload's checksum (COMPOSITE or FULL_OBJECT). Parts not listed are released.
    */
+  /**
+   * CompleteMultipartUpload. Idempotent as on S3: completing an upload that is already complete,
+   * with the same parts, answers the result again while that version exists.
+   */
   async complete(input: CompleteUploadInput): Promise<CompletedUpload> {
+    try {
+      return await this.completeOnce(input);
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'UploadNotFound') throw err;
+      const done = await this.completedBefore(input);
+      if (!done) throw err;
+      return done;
+    }
+  }
+
+  /** The result of an earlier completion of this upload with the same parts, if its version still exists. */
+  private async completedBefore(input: CompleteUploadInput): Promise<CompletedUpload | null> {
+    const bucket = await this.buckets.entity(input.bucket);
+    const row = await this.db.repo(ObjectEntity).findOneBy({ bucketId: bucket.id, key: input.key, uploadId: input.uploadId });
+    if (!row || row.isDeleteMarker) return null;
+    const same = row.manifest.length === input.parts.length && input.parts.every((p, i) => unquote(p.etag) === row.manifest[i].e);
+    if (!same) return null;
+    return {
+      etag: row.etag,
+      size: row.size,
+      lastModified: new Date(row.lastModified),
+      checksums: row.checksums,
+      versionId: row.versionId,
+      versioned: bucket.versioning !== null,
+      encryption: row.sse,
+    };
+  }
+
+  private async completeOnce(input: CompleteUploadInput): Promise<CompletedUpload> {
     const bucket = await this.buckets.entity(input.bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
     let previous = 0;
@@ -428,9 +465,17 @@ export class MultipartService {
       etag,
       metadata: upload.metadata,
       checksums,
-      manifest: used.map((p) => (p.dataKey ? { b: p.blobId, s: p.size, e: p.etag, k: p.dataKey } : { b: p.blobId, s: p.size, e: p.etag })),
+      // Part checksums are kept: GetObjectAttributes and GET/HEAD ?partNumber answer them.
+      manifest: used.map((p) => ({
+        b: p.blobId,
+        s: p.size,
+        e: p.etag,
+        ...(p.dataKey ? { k: p.dataKey } : {}),
+        ...(p.checksums ? { c: p.checksums } : {}),
+      })),
       sse: upload.sse,
       partCount: used.length,
+      uploadId: upload.uploadId,
       storageClass: upload.storageClass,
       ownerId: upload.ownerId,
       lastModified: now,

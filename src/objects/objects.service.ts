@@ -151,6 +151,8 @@ export interface HeadObjectResult {
   range?: { start: number; end: number };
   /** The bucket has a versioning state: S3 then reports version ids. */
   versioned: boolean;
+  /** With ?partNumber on a multipart object: the checksums that part was uploaded with (null: none). */
+  partChecksums?: ObjectChecksums | null;
 }
 
 export interface GetObjectResult extends HeadObjectResult {
@@ -168,6 +170,11 @@ export interface DeleteObjectOptions {
   origin?: EventOrigin;
   /** An expiration by a lifecycle rule: notified as LifecycleExpiration:* rather than ObjectRemoved:*. */
   lifecycle?: boolean;
+  /**
+   * `If-Match`: delete only when the object (the version, with `versionId`) exists with a matching
+   * ETag (`*`: any); else NoSuchKey or PreconditionFailed, as S3's conditional deletes.
+   */
+  ifMatch?: string;
 }
 
 export interface DeleteObjectOutcome {
@@ -519,7 +526,12 @@ export class ObjectsService {
     const row = await this.entity(bucket, key, opts.versionId);
     this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
-    return { object: toObjectView(row), range: this.selectRange(row, opts.partNumber, opts.range), versioned: bucket.versioning !== null };
+    return {
+      object: toObjectView(row),
+      range: this.selectRange(row, opts.partNumber, opts.range),
+      versioned: bucket.versioning !== null,
+      ...partChecksumsOf(row, opts.partNumber),
+    };
   }
 
   /**
@@ -530,11 +542,11 @@ export class ObjectsService {
     bucketName: string,
     key: string,
     versionId?: string,
-  ): Promise<{ object: ObjectView; partSizes: number[] | null; versioned: boolean }> {
+  ): Promise<{ object: ObjectView; parts: Array<{ size: number; checksums: ObjectChecksums | null }> | null; versioned: boolean }> {
     const bucket = await this.buckets.entity(bucketName);
     const row = await this.entity(bucket, key, versionId);
-    const partSizes = row.partCount === null ? null : row.manifest.map((e) => e.s);
-    return { object: toObjectView(row), partSizes, versioned: bucket.versioning !== null };
+    const parts = row.partCount === null ? null : row.manifest.map((e) => ({ size: e.s, checksums: e.c ?? null }));
+    return { object: toObjectView(row), parts, versioned: bucket.versioning !== null };
   }
 
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
@@ -546,7 +558,7 @@ export class ObjectsService {
     const start = range?.start ?? 0;
     const end = range?.end ?? row.size - 1;
     const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey);
-    return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null };
+    return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null, ...partChecksumsOf(row, opts.partNumber) };
   }
 
   private applyReadConditions(row: ObjectEntity, c?: ReadConditions): void {
@@ -589,6 +601,10 @@ export class ObjectsService {
         const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
         if (!current) throw bucketNotFound(bucketName);
         await this.lockKey(m, bucket.id, key);
+        if (opts.ifMatch !== undefined) {
+          const latest = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, isLatest: true }, m);
+          assertDeleteCondition(opts.ifMatch, latest && !latest.isDeleteMarker ? latest : null, key);
+        }
         if (current.versioning === null) {
           outcome = { deleteMarker: false };
           const row = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID }, m);
@@ -645,6 +661,7 @@ export class ObjectsService {
         outcome = { versionId, deleteMarker: false };
         await this.lockKey(m, bucket.id, key);
         const row = await this.lockRow(m, { bucketId: bucket.id, key, versionId });
+        if (opts.ifMatch !== undefined) assertDeleteCondition(opts.ifMatch, row && !row.isDeleteMarker ? row : null, key);
         if (!row) return;
         assertRemovable(row, this.clock.now(), canBypassGovernance, key);
         released = row.manifest.map((e) => e.b);
@@ -991,4 +1008,18 @@ export function verifyDigests(
       });
     }
   }
+}
+
+/** A conditional delete's If-Match against the object it would remove (null: none, or a delete marker). */
+function assertDeleteCondition(ifMatch: string, target: Pick<ObjectEntity, 'etag'> | null, key: string): void {
+  if (!target) throw new DomainError('ObjectNotFound', undefined, { key });
+  if (!etagMatches(ifMatch, target.etag)) {
+    throw new DomainError('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { condition: 'If-Match' });
+  }
+}
+
+/** `{ partChecksums }` for a ?partNumber read of a multipart object; nothing otherwise. */
+function partChecksumsOf(row: ObjectEntity, partNumber: number | undefined): { partChecksums?: ObjectChecksums | null } {
+  if (partNumber === undefined || row.partCount === null) return {};
+  return { partChecksums: row.manifest[partNumber - 1]?.c ?? null };
 }

@@ -172,6 +172,15 @@ export class S3Server {
       } catch (err) {
         throw await this.explainDenial(err, action, route, versionId, authorize);
       }
+      // x-amz-expected-bucket-owner: a bucket owned by someone else is refused as S3 does (403).
+      const expectedOwner = header(req.headers, H.amzExpectedBucketOwner);
+      if (
+        expectedOwner !== undefined &&
+        route.bucket !== undefined &&
+        !(await this.buckets.hasExpectedOwner(route.bucket, expectedOwner))
+      ) {
+        throw new S3Error('AccessDenied');
+      }
       const principal = identity?.principal ?? ANONYMOUS;
       checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);
       assertKnownStorageClass(req.headers);
@@ -191,6 +200,13 @@ export class S3Server {
         resource,
         secure,
         authorize: (action, bucket, key, versionId) => authorize(action, bucket, key, versionId),
+        identityAllows: (action) =>
+          this.authz.identityAllows({
+            principal: identity?.principal ?? null,
+            identityPolicies: identity?.policies ?? [],
+            action,
+            context,
+          }),
         req,
       };
       const result = await this.dispatcher.dispatch(call);
@@ -309,6 +325,7 @@ export class S3Server {
       authorize: async () => {
         throw new S3Error('AccessDenied');
       },
+      identityAllows: () => false,
       req,
     };
   }

@@ -1,4 +1,5 @@
 import { authenticator } from 'otplib';
+import { TENANT_FULL_ACCESS_JSON, TENANT_FULL_ACCESS_POLICY_NAME } from '../../src/iam/policy/builtin-policies';
 
 /** A parsed response body: tests read it freely and assert its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -92,8 +93,17 @@ export interface TenantFixture {
   user: ConsoleClient;
 }
 
-/** Root creates the tenant and its admin; the admin creates the user; both log in. */
-export async function createTenantFixture(root: ConsoleClient, name: string): Promise<TenantFixture> {
+/**
+ * Root creates the tenant and its admin; the admin creates the user; both log in. Tenant users
+ * start with no access at all (least privilege), so by default the admin attaches the built-in
+ * `tenant-full-access` policy to the user, as the migration did for users older than that rule;
+ * `{ userPolicy: false }` leaves the user with nothing.
+ */
+export async function createTenantFixture(
+  root: ConsoleClient,
+  name: string,
+  opts: { userPolicy?: boolean } = {},
+): Promise<TenantFixture> {
   const t = await root.post('tenants', { name });
   if (t.status !== 201) throw new Error(`tenant ${name}: ${t.status} ${JSON.stringify(t.body)}`);
   const adminName = `${name}-admin`;
@@ -103,6 +113,10 @@ export async function createTenantFixture(root: ConsoleClient, name: string): Pr
   const admin = await root.login(adminName, TEST_PASSWORD);
   const u = await admin.post('users', { username: userName, password: TEST_PASSWORD });
   if (u.status !== 201) throw new Error(`user ${userName}: ${u.status} ${JSON.stringify(u.body)}`);
+  if (opts.userPolicy !== false) {
+    const p = await admin.put(`users/${userName}/policies/${TENANT_FULL_ACCESS_POLICY_NAME}`, JSON.parse(TENANT_FULL_ACCESS_JSON));
+    if (p.status !== 200) throw new Error(`policy of ${userName}: ${p.status} ${JSON.stringify(p.body)}`);
+  }
   const user = await root.login(userName, TEST_PASSWORD);
   return { tenant: t.body.data, adminName, userName, adminId: a.body.data.id, userId: u.body.data.id, admin, user };
 }

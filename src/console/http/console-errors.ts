@@ -39,6 +39,8 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   MalformedPolicy: HttpStatus.BAD_REQUEST,
   BucketPolicyNotFound: HttpStatus.NOT_FOUND,
   MalformedAcl: HttpStatus.BAD_REQUEST,
+  UnresolvableGrantByEmailAddress: HttpStatus.BAD_REQUEST,
+  AmbiguousGrantByEmailAddress: HttpStatus.BAD_REQUEST,
   InvalidInput: HttpStatus.BAD_REQUEST,
   VersionNotFound: HttpStatus.NOT_FOUND,
   MethodNotAllowed: HttpStatus.METHOD_NOT_ALLOWED,

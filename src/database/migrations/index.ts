@@ -9,6 +9,8 @@ import { IdentityProviders1764100000000 } from './1764100000000-IdentityProvider
 import { Encryption1764200000000 } from './1764200000000-Encryption';
 import { EventOutbox1764300000000 } from './1764300000000-EventOutbox';
 import { TenantProfile1764250000000 } from './1764250000000-TenantProfile';
+import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
+import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -21,6 +23,8 @@ export const MIGRATIONS = [
   Shares1763970000000,
   IdentityProviders1764100000000,
   Encryption1764200000000,
+  TenantFullAccess1764200000000,
+  ObjectUploadId1764200000001,
   TenantProfile1764250000000,
   EventOutbox1764300000000,
 ];

@@ -2,6 +2,7 @@ import {
   aclAllows,
   aclPermissionFor,
   AclError,
+  type AclGrant,
   cannedAclGrants,
   grantsFromHeaders,
   GROUP_ALL_USERS,
@@ -40,23 +41,24 @@ describe('ACLs', () => {
     expect(() => cannedAclGrants('public', 'x')).toThrow(AclError);
   });
 
-  it('parses x-amz-grant-* headers and keeps the owner', () => {
-    const grants = grantsFromHeaders(
-      { 'x-amz-grant-read': `uri="${GROUP_ALL_USERS}", id="bob-id"`, 'x-amz-grant-write': 'id=carol-id' },
-      'alice-id',
-    );
+  it('parses x-amz-grant-* headers into exactly the listed grants (no owner grant added)', () => {
+    const grants = grantsFromHeaders({
+      'x-amz-grant-read': `uri="${GROUP_ALL_USERS}", id="bob-id"`,
+      'x-amz-grant-write': 'id=carol-id',
+      'x-amz-grant-read-acp': 'emailAddress="dan@example.com"',
+    });
     expect(grants).toEqual([
-      { grantee: { type: 'CanonicalUser', id: 'alice-id' }, permission: 'FULL_CONTROL' },
       { grantee: { type: 'Group', uri: GROUP_ALL_USERS }, permission: 'READ' },
       { grantee: { type: 'CanonicalUser', id: 'bob-id' }, permission: 'READ' },
       { grantee: { type: 'CanonicalUser', id: 'carol-id' }, permission: 'WRITE' },
+      { grantee: { type: 'AmazonCustomerByEmail', email: 'dan@example.com' }, permission: 'READ_ACP' },
     ]);
-    expect(grantsFromHeaders({}, 'alice-id')).toBeNull();
-    expect(() => grantsFromHeaders({ 'x-amz-grant-read': 'uri="http://example.com/group"' }, 'a')).toThrow(AclError);
-    expect(() => grantsFromHeaders({ 'x-amz-grant-read': 'emailAddress="a@b.c"' }, 'a')).toThrow(AclError);
-    expect(aclAllows(grantsFromHeaders({ 'x-amz-grant-read': `uri="${GROUP_AUTHENTICATED_USERS}"` }, 'a')!, { userId: 'z' }, 'READ')).toBe(
-      true,
-    );
+    expect(grantsFromHeaders({})).toBeNull();
+    expect(() => grantsFromHeaders({ 'x-amz-grant-read': 'uri="http://example.com/group"' })).toThrow(AclError);
+    expect(() => grantsFromHeaders({ 'x-amz-grant-read': 'name="x"' })).toThrow(AclError);
+    const authenticated = grantsFromHeaders({ 'x-amz-grant-read': `uri="${GROUP_AUTHENTICATED_USERS}"` }) as AclGrant[];
+    expect(aclAllows(authenticated, { userId: 'z' }, 'READ')).toBe(true);
+    expect(aclAllows(authenticated, { userId: null }, 'READ')).toBe(false);
   });
 
   it('maps actions to the permission ACLs can grant', () => {

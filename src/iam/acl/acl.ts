@@ -17,6 +17,12 @@ export interface AclGrant {
   permission: AclPermission;
 }
 
+/** A grant as a request names it: by canonical id, group, or email address (resolved to a user before it is stored). */
+export interface RequestedGrant {
+  grantee: AclGrantee | { type: 'AmazonCustomerByEmail'; email: string };
+  permission: AclPermission;
+}
+
 export const CANNED_ACLS = [
   'private',
   'public-read',
@@ -67,9 +73,12 @@ const GRANT_HEADERS: Record<string, AclPermission> = {
   'x-amz-grant-full-control': 'FULL_CONTROL',
 };
 
-/** Parses `x-amz-grant-*: id="…", uri="…"` headers; null when none is present. */
-export function grantsFromHeaders(headers: Record<string, string | string[] | undefined>, ownerId: string): AclGrant[] | null {
-  const grants: AclGrant[] = [];
+/**
+ * Parses `x-amz-grant-*: id="…", uri="…", emailAddress="…"` headers; null when none is present.
+ * The result is exactly the listed grants, as S3 stores them (the owner gets no grant it was not given).
+ */
+export function grantsFromHeaders(headers: Record<string, string | string[] | undefined>): RequestedGrant[] | null {
+  const grants: RequestedGrant[] = [];
   let any = false;
   for (const [header, permission] of Object.entries(GRANT_HEADERS)) {
     const raw = headers[header];
@@ -80,14 +89,16 @@ export function grantsFromHeaders(headers: Record<string, string | string[] | un
       const m = /^\s*(id|uri|emailAddress)\s*=\s*"?([^"]*)"?\s*$/i.exec(part);
       if (!m) throw new AclError(`Invalid grantee in ${header}: ${part.trim()}`);
       const kind = m[1].toLowerCase();
-      if (kind === 'emailaddress') throw new AclError('Granting by email address is not supported');
-      grants.push({ grantee: kind === 'id' ? { type: 'CanonicalUser', id: m[2] } : validGroup(m[2]), permission });
+      const grantee: RequestedGrant['grantee'] =
+        kind === 'id'
+          ? { type: 'CanonicalUser', id: m[2] }
+          : kind === 'uri'
+            ? validGroup(m[2])
+            : { type: 'AmazonCustomerByEmail', email: m[2] };
+      grants.push({ grantee, permission });
     }
   }
-  if (!any) return null;
-  // The owner keeps full control unless the grants say otherwise, as with S3's default.
-  if (!grants.some((g) => g.grantee.type === 'CanonicalUser' && g.grantee.id === ownerId)) grants.unshift(owner(ownerId));
-  return grants;
+  return any ? grants : null;
 }
 
 export function validGroup(uri: string): AclGrantee {

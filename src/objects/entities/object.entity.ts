@@ -14,6 +14,8 @@ export interface ManifestEntry {
   e?: string;
   /** Encrypted blob: its data key, wrapped (see encryption/); `s` stays the plaintext size. */
   k?: string;
+  /** the part's checksums as uploaded (multipart objects with a checksum algorithm) */
+  c?: ObjectChecksums;
 }
 
 /** Stored system and user metadata of an object. */
@@ -81,6 +83,10 @@ export class ObjectEntity {
   /** Number of parts for a multipart object, null for a single PUT. */
   @Column({ name: 'part_count', type: 'integer', nullable: true })
   partCount!: number | null;
+
+  /** The multipart upload that made this version (CompleteMultipartUpload answers again for it); null for a PUT or copy. */
+  @Column({ name: 'upload_id', type: 'varchar', length: 128, nullable: true })
+  uploadId!: string | null;
 
   @Column({ name: 'storage_class', type: 'varchar', length: 32, default: 'STANDARD' })
   storageClass!: string;

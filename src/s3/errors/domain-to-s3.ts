@@ -40,6 +40,8 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   MalformedPolicy: 'MalformedPolicy',
   BucketPolicyNotFound: 'NoSuchBucketPolicy',
   MalformedAcl: 'MalformedACLError',
+  UnresolvableGrantByEmailAddress: 'UnresolvableGrantByEmailAddress',
+  AmbiguousGrantByEmailAddress: 'AmbiguousGrantByEmailAddress',
   InvalidInput: 'InvalidArgument',
   VersionNotFound: 'NoSuchVersion',
   MethodNotAllowed: 'MethodNotAllowed',
@@ -89,6 +91,8 @@ export function domainToS3(err: DomainError): S3Error {
   const d = err.details;
   if (d.bucket !== undefined) fields.BucketName = d.bucket;
   if (d.key !== undefined) fields.Key = d.key;
+  if (d.argumentName !== undefined) fields.ArgumentName = d.argumentName;
+  if (d.argumentValue !== undefined) fields.ArgumentValue = d.argumentValue;
   if (err.code === 'InvalidRange') {
     fields.ActualObjectSize = d.size;
     if (d.range) fields.RangeRequested = d.range;

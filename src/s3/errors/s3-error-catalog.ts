@@ -14,6 +14,10 @@ export const S3_ERRORS = {
     status: 400,
     message: 'Error parsing the X-Amz-Credential parameter.',
   },
+  AmbiguousGrantByEmailAddress: {
+    status: 400,
+    message: 'The email address you provided is associated with more than one account.',
+  },
   BadRequest: { status: 400, message: 'Bad Request' },
   BadDigest: {
     status: 400,
@@ -76,6 +80,7 @@ export const S3_ERRORS = {
   },
   InvalidPartNumber: { status: 416, message: 'The requested partnumber is not satisfiable' },
   InvalidURI: { status: 400, message: "Couldn't parse the specified URI." },
+  InvalidRetentionPeriod: { status: 400, message: 'Default retention period must be a positive integer value.' },
   InvalidRange: { status: 416, message: 'The requested range is not satisfiable' },
   InvalidRequest: { status: 400, message: 'Invalid Request' },
   InvalidStorageClass: {
@@ -154,6 +159,10 @@ export const S3_ERRORS = {
   SignatureDoesNotMatch: {
     status: 403,
     message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+  },
+  UnresolvableGrantByEmailAddress: {
+    status: 400,
+    message: 'The email address you provided does not match any account on record.',
   },
   XAmzContentSHA256Mismatch: {
     status: 400,

@@ -9,6 +9,8 @@ export interface S3ErrorOptions {
   fields?: Record<string, string | number>;
   /** Extra response headers (Allow, Content-Range, Retry-After ...). */
   headers?: Record<string, string>;
+  /** Overrides the catalog's status, for the few codes S3 answers with two (AuthorizationQueryParametersError). */
+  status?: number;
 }
 
 /** A protocol error with an S3 code. Status and default message come from the catalog. */
@@ -24,7 +26,7 @@ export class S3Error extends Error {
   ) {
     super(options.message ?? S3_ERRORS[code].message);
     this.name = 'S3Error';
-    this.status = S3_ERRORS[code].status;
+    this.status = options.status ?? S3_ERRORS[code].status;
     this.fields = options.fields ?? {};
     this.headers = options.headers ?? {};
     this.resource = options.resource;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
-import { AclError, AclGrant, aclIsPublic, cannedAclGrants, grantsFromHeaders } from '../../iam/acl/acl';
+import { AclError, AclGrant, aclIsPublic, cannedAclGrants, grantsFromHeaders, RequestedGrant } from '../../iam/acl/acl';
 import { IamService } from '../../iam/iam.service';
 import { isPublicPolicy } from '../../iam/policy/public-policy';
 import { parsePolicy } from '../../iam/policy/parse-policy';
@@ -64,7 +64,7 @@ export class AccessHandlers {
   @HandlesS3('PutBucketAcl')
   async putBucketAcl(call: S3Call): Promise<S3Result> {
     const { ownerId } = await this.buckets.getAcl(call.bucket);
-    await this.buckets.setAcl(call.bucket, await requestedGrants(call, ownerId));
+    await this.buckets.setAcl(call.bucket, await requestedGrants(call, this.iam, ownerId));
     return S3Result.empty(200);
   }
 
@@ -79,7 +79,7 @@ export class AccessHandlers {
     const versionId = call.query.get('versionId') ?? undefined;
     const { ownerId } = await this.objectAcls.get(call.bucket, call.key, versionId);
     const bucketOwner = (await this.buckets.getAcl(call.bucket)).ownerId;
-    await this.objectAcls.set(call.bucket, call.key, await requestedGrants(call, ownerId, bucketOwner), versionId);
+    await this.objectAcls.set(call.bucket, call.key, await requestedGrants(call, this.iam, ownerId, bucketOwner), versionId);
     return S3Result.empty(200);
   }
 
@@ -94,13 +94,15 @@ export class AccessHandlers {
 
 /**
  * The grants a Put*Acl request asks for: a canned `x-amz-acl`, `x-amz-grant-*` headers, or an
- * AccessControlPolicy body — exactly one of them, as S3 requires.
+ * AccessControlPolicy body — exactly one of them, as S3 requires. Header and body grants are
+ * exactly the ones listed, their grantees resolved (an unknown id or email is refused).
  */
-export async function requestedGrants(call: S3Call, ownerId: string, bucketOwnerId?: string): Promise<AclGrant[]> {
+export async function requestedGrants(call: S3Call, iam: IamService, ownerId: string, bucketOwnerId?: string): Promise<AclGrant[]> {
   const body = await readSmallBody(call, 64 * 1024);
   const canned = header(call.headers, 'x-amz-acl');
+  let requested: RequestedGrant[];
   try {
-    const fromHeaders = grantsFromHeaders(call.headers, ownerId);
+    const fromHeaders = grantsFromHeaders(call.headers);
     const given = [canned !== undefined, fromHeaders !== null, body.length > 0].filter(Boolean).length;
     if (given === 0) throw new S3Error('MissingSecurityHeader', { message: 'Your request was missing a required header: x-amz-acl' });
     if (given > 1) {
@@ -109,24 +111,36 @@ export async function requestedGrants(call: S3Call, ownerId: string, bucketOwner
       });
     }
     if (canned !== undefined) return cannedAclGrants(canned, ownerId, bucketOwnerId);
-    if (fromHeaders) return fromHeaders;
-    return grantsFromXml(await readXml(body.toString('utf8'), 'AccessControlPolicy'));
+    requested = fromHeaders ?? grantsFromXml(await readXml(body.toString('utf8'), 'AccessControlPolicy'));
   } catch (err) {
     if (err instanceof AclError) throw new DomainError('MalformedAcl', err.message);
     throw err;
   }
+  return iam.resolveGrants(requested);
 }
 
-/** Grants of an `x-amz-acl` / `x-amz-grant-*` set on a create request (CreateBucket, PutObject…); null when none. */
-export function grantsOnCreate(call: S3Call, ownerId: string, bucketOwnerId?: string): AclGrant[] | null {
+/**
+ * Grants of an `x-amz-acl` / `x-amz-grant-*` set on a create request (CreateBucket, PutObject…);
+ * null when none. `bucketOwnerId` is asked for only by the bucket-owner-* canned ACLs.
+ */
+export async function grantsOnCreate(
+  call: S3Call,
+  iam: IamService,
+  ownerId: string,
+  bucketOwnerId?: () => Promise<string>,
+): Promise<AclGrant[] | null> {
   const canned = header(call.headers, 'x-amz-acl');
+  let requested: RequestedGrant[] | null;
   try {
-    if (canned !== undefined) return cannedAclGrants(canned, ownerId, bucketOwnerId);
-    return grantsFromHeaders(call.headers, ownerId);
+    if (canned !== undefined) {
+      return cannedAclGrants(canned, ownerId, canned.startsWith('bucket-owner-') && bucketOwnerId ? await bucketOwnerId() : undefined);
+    }
+    requested = grantsFromHeaders(call.headers);
   } catch (err) {
     if (err instanceof AclError) throw new S3Error('InvalidArgument', { message: err.message, fields: { ArgumentName: 'x-amz-acl' } });
     throw err;
   }
+  return requested && iam.resolveGrants(requested);
 }
 
 export { aclIsPublic };

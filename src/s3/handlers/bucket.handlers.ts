@@ -43,7 +43,7 @@ export class BucketHandlers {
    * `continuation-token`, `prefix`, `bucket-region`). The token is the last name of the page.
    */
   @HandlesS3('ListBuckets')
-  async listBuckets({ principal, query }: S3Call): Promise<S3Result> {
+  async listBuckets({ principal, query, identityAllows }: S3Call): Promise<S3Result> {
     const max = query.get('max-buckets');
     if (max !== null && (!/^\d+$/.test(max) || Number(max) < 1 || Number(max) > MAX_BUCKETS_PAGE)) {
       throw new S3Error('InvalidArgument', {
@@ -55,7 +55,9 @@ export class BucketHandlers {
     const after = token === null ? undefined : decodeBucketToken(token);
     const limit = max === null ? undefined : Number(max);
     const prefix = query.get('prefix') ?? undefined;
+    // The caller's own buckets; its tenant's all when a policy (or its role) allows s3:ListAllMyBuckets.
     const page = await this.buckets.list(principal, {
+      ownedOnly: !identityAllows('s3:ListAllMyBuckets'),
       prefix,
       after,
       region: query.get('bucket-region') ?? undefined,
@@ -83,7 +85,12 @@ export class BucketHandlers {
     }
     // Object lock enables versioning with it, for good.
     const objectLock = header(call.headers, H.amzBucketObjectLockEnabled)?.trim().toLowerCase() === 'true';
-    await this.buckets.create(call.principal, call.bucket, { acl: grantsOnCreate(call, call.principal.userId), region, objectLock });
+    await this.buckets.create(call.principal, call.bucket, {
+      acl: await grantsOnCreate(call, this.iam, call.principal.userId),
+      region,
+      objectLock,
+      recreateOwnInUsEast1: true,
+    });
     return S3Result.empty(200, { Location: `/${call.bucket}` });
   }
 

@@ -43,6 +43,11 @@ export interface S3Call {
    * DeleteObjects and the source side of CopyObject / UploadPartCopy.
    */
   authorize(action: string, bucket?: string, key?: string, versionId?: string): Promise<void>;
+  /**
+   * Whether the caller's identity policies (with its role's built-in one) allow `action` on no
+   * particular resource, bucket policies and ACLs aside (ListBuckets: s3:ListAllMyBuckets).
+   */
+  identityAllows(action: string): boolean;
   req: IncomingMessage;
 }
 

@@ -23,8 +23,8 @@ export class ObjectAttributesHandlers {
     const wanted = requestedAttributes(header(call.headers, H.amzObjectAttributes));
     const maxParts = intHeader(call, H.amzMaxParts, MAX_PARTS, 0, MAX_PARTS);
     const marker = intHeader(call, H.amzPartNumberMarker, 0, 0, 10_000);
-    const { object, partSizes, versioned } = await this.objects.attributes(call.bucket, call.key, versionId);
-    return S3Result.xml(objectAttributesXml(object, partSizes, wanted, { maxParts, marker }), {
+    const { object, parts, versioned } = await this.objects.attributes(call.bucket, call.key, versionId);
+    return S3Result.xml(objectAttributesXml(object, parts, wanted, { maxParts, marker }), {
       'Last-Modified': object.lastModified.toUTCString(),
       ...versionHeaders(versioned, object.versionId),
     });

@@ -5,6 +5,7 @@ import { ObjectsService, ObjectView } from '../../objects/objects.service';
 import { domainToS3 } from '../errors/domain-to-s3';
 import { S3Error } from '../errors/s3-error';
 import { checksumResponseHeaders, expectedChecksums, readChecksumRequest } from '../http/checksum-headers';
+import type { ObjectChecksums } from '../../objects/entities/object.entity';
 import { expirationHeader } from '../http/expiration-header';
 import { H, RESPONSE_OVERRIDES } from '../http/headers';
 import { readSmallBody } from '../http/read-body';
@@ -18,6 +19,8 @@ import {
 import { checksumElements, copyObjectResultXml, DeletedEntry, deleteResultXml, quoteEtag } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
+import { IamService } from '../../iam/iam.service';
+import { BucketsService } from '../../buckets/buckets.service';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 import { ObjectAclService } from '../../objects/object-acl.service';
 import {
@@ -48,6 +51,8 @@ export class ObjectHandlers {
     private readonly objects: ObjectsService,
     private readonly objectAcls: ObjectAclService,
     private readonly lifecycle: LifecycleService,
+    private readonly iam: IamService,
+    private readonly buckets: BucketsService,
   ) {}
 
   /** x-amz-expiration, when a lifecycle rule expires the current version (advisory: never fails a read). */
@@ -60,9 +65,10 @@ export class ObjectHandlers {
   async putObject(call: S3Call): Promise<S3Result> {
     requireContentLength(call);
     const checks = readChecksumRequest(call.headers);
-    const grants = grantsOnCreate(call, call.principal.userId);
+    const grants = await grantsOnCreate(call, this.iam, call.principal.userId, async () => (await this.buckets.get(call.bucket)).ownerId);
     const lock = lockHeaders(call.headers);
     if (lock) requireIntegrityCheck(checks);
+    const tags = taggingHeader(call.headers);
     const stored = await this.objects.put({
       bucket: call.bucket,
       key: call.key,
@@ -75,31 +81,38 @@ export class ObjectHandlers {
       expectedChecksums: () => expectedChecksums(checks, call.payload.trailers()),
       payloadSha256: call.payload.sha256,
       conditions: writeConditions(call),
-      tags: taggingHeader(call.headers),
+      tags,
       lock,
       encryption: readEncryptionRequest(call.headers),
       origin: eventOrigin(call),
     });
+    // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the write).
+    const expiration = expirationHeader(
+      await this.lifecycle
+        .expirationOfWritten(call.bucket, { key: call.key, size: stored.size, lastModified: stored.lastModified, tags: tags ?? null })
+        .catch(() => undefined),
+    );
     if (grants) await this.objectAcls.set(call.bucket, call.key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     return S3Result.empty(200, {
       ETag: quoteEtag(stored.etag),
       ...checksumResponseHeaders(stored.checksums),
       ...versionHeaders(stored.versioned, stored.versionId),
       ...encryptionResponseHeaders(stored.encryption),
+      ...(expiration ? { [H.amzExpiration]: expiration } : {}),
     });
   }
 
   @HandlesS3('GetObject')
   async getObject(call: S3Call): Promise<S3Result> {
     const partNumber = partNumberParam(call.query);
-    const { object, body, range, versioned } = await this.objects.get(call.bucket, call.key, {
+    const { object, body, range, versioned, partChecksums } = await this.objects.get(call.bucket, call.key, {
       versionId: versionIdParam(call.query),
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
       customerKey: readCustomerKey(call.headers),
     });
-    const headers = objectHeaders(call, object, range, partNumber, versioned);
+    const headers = objectHeaders(call, object, range, partNumber, versioned, partChecksums);
     headers[H.amzExpiration] = await this.expiration(call, object);
     for (const [param, name] of Object.entries(RESPONSE_OVERRIDES)) {
       const v = call.query.get(param);
@@ -112,14 +125,14 @@ export class ObjectHandlers {
   @HandlesS3('HeadObject')
   async headObject(call: S3Call): Promise<S3Result> {
     const partNumber = partNumberParam(call.query);
-    const { object, range, versioned } = await this.objects.head(call.bucket, call.key, {
+    const { object, range, versioned, partChecksums } = await this.objects.head(call.bucket, call.key, {
       versionId: versionIdParam(call.query),
       conditions: readConditions(call.headers),
       partNumber,
       range: header(call.headers, H.range),
       customerKey: readCustomerKey(call.headers),
     });
-    const headers = objectHeaders(call, object, range, partNumber, versioned);
+    const headers = objectHeaders(call, object, range, partNumber, versioned, partChecksums);
     headers[H.amzExpiration] = await this.expiration(call, object);
     headers['Content-Length'] = range ? range.end - range.start + 1 : object.size;
     return S3Result.empty(range ? 206 : 200, headers);
@@ -132,6 +145,7 @@ export class ObjectHandlers {
       owner: call.principal,
       canBypassGovernance: await canBypassGovernance(call),
       origin: eventOrigin(call),
+      ifMatch: header(call.headers, H.ifMatch),
     });
     const headers: HeaderValues = outcome.deleteMarker ? { [H.amzDeleteMarker]: 'true' } : {};
     if (outcome.versionId !== undefined) headers[H.amzVersionId] = outcome.versionId;
@@ -269,6 +283,7 @@ function objectHeaders(
   range: { start: number; end: number } | undefined,
   partNumber: number | undefined,
   versioned: boolean,
+  partChecksums?: ObjectChecksums | null,
 ): HeaderValues {
   const h: HeaderValues = {
     ETag: quoteEtag(o.etag),
@@ -281,9 +296,11 @@ function objectHeaders(
   if (range) h['Content-Range'] = `bytes ${range.start}-${range.end}/${o.size}`;
   if (partNumber !== undefined && o.partCount !== null) h[H.amzMpPartsCount] = o.partCount;
   if (o.storageClass !== 'STANDARD') h[H.amzStorageClass] = o.storageClass;
-  // Stored checksums cover the whole object: only returned when the whole object is served.
-  if (header(call.headers, H.amzChecksumMode)?.toUpperCase() === 'ENABLED' && !range) {
-    Object.assign(h, checksumResponseHeaders(o.checksums));
+  // Stored checksums cover the whole object: only returned when the whole object is served; a part
+  // of a multipart object (?partNumber) answers the checksums that part was uploaded with.
+  if (header(call.headers, H.amzChecksumMode)?.toUpperCase() === 'ENABLED') {
+    if (partChecksums !== undefined) Object.assign(h, checksumResponseHeaders(partChecksums));
+    else if (!range) Object.assign(h, checksumResponseHeaders(o.checksums));
   }
   Object.assign(h, versionHeaders(versioned, o.versionId));
   if (o.tagCount > 0) h[H.amzTaggingCount] = o.tagCount;

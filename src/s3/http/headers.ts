@@ -57,6 +57,7 @@ export const H = {
   amzBucketObjectLockEnabled: 'x-amz-bucket-object-lock-enabled',
   amzWebsiteRedirectLocation: 'x-amz-website-redirect-location',
   amzExpiration: 'x-amz-expiration',
+  amzExpectedBucketOwner: 'x-amz-expected-bucket-owner',
   origin: 'origin',
   accessControlRequestMethod: 'access-control-request-method',
   accessControlRequestHeaders: 'access-control-request-headers',

@@ -1,4 +1,4 @@
-import { AclGrant, AclPermission, ACL_PERMISSIONS, validGroup, AclError } from '../../iam/acl/acl';
+import { AclPermission, ACL_PERMISSIONS, validGroup, AclError, AclGrant, RequestedGrant } from '../../iam/acl/acl';
 import type { Owner } from './shapes';
 import type { XmlDocument } from './write-xml';
 
@@ -30,9 +30,9 @@ const text = (n: Node | undefined, name: string): string | undefined => {
 };
 
 /** Reads the grants of a PutBucketAcl/PutObjectAcl AccessControlPolicy body (parsed by readXml). */
-export function grantsFromXml(doc: Node): AclGrant[] {
+export function grantsFromXml(doc: Node): RequestedGrant[] {
   const acl = (doc.AccessControlList?.[0] ?? {}) as Node;
-  const grants: AclGrant[] = [];
+  const grants: RequestedGrant[] = [];
   for (const g of (acl.Grant ?? []) as Node[]) {
     const grantee = (g.Grantee?.[0] ?? {}) as Node & { $?: Record<string, string> };
     const permission = text(g, 'Permission') as AclPermission | undefined;
@@ -44,8 +44,12 @@ export function grantsFromXml(doc: Node): AclGrant[] {
       const id = text(grantee, 'ID');
       if (!id) throw new AclError('A CanonicalUser grantee needs an ID');
       grants.push({ grantee: { type: 'CanonicalUser', id }, permission });
+    } else if (type === 'AmazonCustomerByEmail' || text(grantee, 'EmailAddress')) {
+      const email = text(grantee, 'EmailAddress');
+      if (!email) throw new AclError('An AmazonCustomerByEmail grantee needs an EmailAddress');
+      grants.push({ grantee: { type: 'AmazonCustomerByEmail', email }, permission });
     } else {
-      throw new AclError('Unsupported grantee (email grantees are not supported)');
+      throw new AclError('Unsupported grantee');
     }
   }
   return grants;

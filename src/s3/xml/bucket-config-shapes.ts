@@ -136,8 +136,10 @@ export function readTagging(doc: XmlNode): Tag[] {
   return (tagSet.Tag ?? []).map((raw) => readTag(asNode(raw)));
 }
 
+/** GetBucketTagging's document, its tags sorted by key as S3 lists them. */
 export function taggingXml(tags: readonly Tag[]): XmlDocument {
-  return { root: 'Tagging', body: { TagSet: { Tag: tags.map(tagXml) } } };
+  const sorted = [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { root: 'Tagging', body: { TagSet: { Tag: sorted.map(tagXml) } } };
 }
 
 // --- Lifecycle -------------------------------------------------------------------------------

@@ -8,11 +8,11 @@ export type ObjectAttribute = (typeof OBJECT_ATTRIBUTES)[number];
 /**
  * GetObjectAttributesResponse with the requested attributes. The ETag is unquoted here (S3 does
  * so in this response only). ObjectParts appears for multipart objects: the parts count and a page
- * of parts (number and size) after `marker`.
+ * of parts (number, size and the checksums each part was uploaded with) after `marker`.
  */
 export function objectAttributesXml(
   o: ObjectView,
-  partSizes: number[] | null,
+  parts: Array<{ size: number; checksums: Record<string, string | undefined> | null }> | null,
   wanted: ReadonlySet<ObjectAttribute>,
   page: { maxParts: number; marker: number },
 ): XmlDocument {
@@ -22,17 +22,19 @@ export function objectAttributesXml(
     const elements = checksumElements(o.checksums);
     if (Object.keys(elements).length) body.Checksum = { ...elements, ...(o.checksums.type ? { ChecksumType: o.checksums.type } : {}) };
   }
-  if (wanted.has('ObjectParts') && partSizes) {
-    const from = Math.min(page.marker, partSizes.length);
-    const shown = partSizes.slice(from, from + page.maxParts);
-    const truncated = from + shown.length < partSizes.length;
+  if (wanted.has('ObjectParts') && parts) {
+    const from = Math.min(page.marker, parts.length);
+    const shown = parts.slice(from, from + page.maxParts);
+    const truncated = from + shown.length < parts.length;
     body.ObjectParts = {
-      PartsCount: partSizes.length,
+      PartsCount: parts.length,
       PartNumberMarker: page.marker,
       ...(truncated ? { NextPartNumberMarker: from + shown.length } : {}),
       MaxParts: page.maxParts,
       IsTruncated: truncated,
-      ...(shown.length ? { Part: shown.map((size, i) => ({ PartNumber: from + i + 1, Size: size })) } : {}),
+      ...(shown.length
+        ? { Part: shown.map((p, i) => ({ PartNumber: from + i + 1, ...checksumElements(p.checksums), Size: p.size })) }
+        : {}),
     };
   }
   if (wanted.has('StorageClass')) body.StorageClass = o.storageClass;

@@ -44,9 +44,9 @@ describe('object lock XML documents', () => {
     ['both Days and Years', rule('<Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years>'), 'MalformedXML'],
     ['neither Days nor Years', rule('<Mode>GOVERNANCE</Mode>'), 'MalformedXML'],
     ['a period that is not a number', rule('<Mode>GOVERNANCE</Mode><Days>x</Days>'), 'MalformedXML'],
-    ['zero days', rule('<Mode>GOVERNANCE</Mode><Days>0</Days>'), 'InvalidArgument'],
-    ['negative years', rule('<Mode>GOVERNANCE</Mode><Years>-1</Years>'), 'InvalidArgument'],
-    ['more than 100 years', rule('<Mode>GOVERNANCE</Mode><Years>101</Years>'), 'InvalidArgument'],
+    ['zero days', rule('<Mode>GOVERNANCE</Mode><Days>0</Days>'), 'InvalidRetentionPeriod'],
+    ['negative years', rule('<Mode>GOVERNANCE</Mode><Years>-1</Years>'), 'InvalidRetentionPeriod'],
+    ['more than 100 years', rule('<Mode>GOVERNANCE</Mode><Years>101</Years>'), 'InvalidRetentionPeriod'],
   ])('refuses %s', async (_name, inner, code) => {
     await expect(config(inner)).rejects.toMatchObject({ code });
   });

@@ -51,10 +51,11 @@ export function readObjectLockConfiguration(doc: Node): DefaultRetention | null 
   const value = (days ?? years)!;
   if (!/^-?\d+$/.test(value)) throw new S3Error('MalformedXML');
   const n = Number(value);
-  if (n <= 0) throw invalidArgument('Default retention period must be a positive integer value.');
+  // S3 answers a period out of bounds with InvalidRetentionPeriod (a malformed one with MalformedXML).
+  if (n <= 0) throw new S3Error('InvalidRetentionPeriod', { message: 'Default retention period must be a positive integer value.' });
   // S3's limits: 100 years (36500 days).
   if ((days !== undefined && n > 36500) || (years !== undefined && n > 100)) {
-    throw invalidArgument('Default retention period is too large.');
+    throw new S3Error('InvalidRetentionPeriod', { message: 'Default retention period is too large.' });
   }
   return days !== undefined ? { mode, days: n } : { mode, years: n };
 }

@@ -6,9 +6,9 @@ const DECL = '<?xml version="1.0" encoding="UTF-8"?>';
 const NS = 'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"';
 
 describe('Tagging XML document', () => {
-  it('writes the tag set in order, and an empty one', () => {
+  it('writes the tag set sorted by key, and an empty one', () => {
     expect(writeXml(taggingXml({ b: '2', a: '' }))).toBe(
-      `${DECL}<Tagging ${NS}><TagSet><Tag><Key>b</Key><Value>2</Value></Tag><Tag><Key>a</Key><Value/></Tag></TagSet></Tagging>`,
+      `${DECL}<Tagging ${NS}><TagSet><Tag><Key>a</Key><Value/></Tag><Tag><Key>b</Key><Value>2</Value></Tag></TagSet></Tagging>`,
     );
     expect(writeXml(taggingXml({}))).toBe(`${DECL}<Tagging ${NS}><TagSet/></Tagging>`);
   });

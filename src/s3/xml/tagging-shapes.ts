@@ -3,10 +3,10 @@ import { S3Error } from '../errors/s3-error';
 import { childText } from './read-xml';
 import type { XmlDocument } from './write-xml';
 
-/** The `<Tagging>` document (GetObjectTagging / PutObjectTagging). */
-
+/** The `<Tagging>` document (GetObjectTagging), its tags sorted by key as S3 lists them. */
 export function taggingXml(tags: ObjectTags): XmlDocument {
-  return { root: 'Tagging', body: { TagSet: { Tag: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } } };
+  const sorted = Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { root: 'Tagging', body: { TagSet: { Tag: sorted.map(([Key, Value]) => ({ Key, Value })) } } };
 }
 
 /**

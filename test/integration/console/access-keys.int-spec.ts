@@ -23,7 +23,7 @@ describe('console access keys and user policies', () => {
     server = await startServer({ config: { loginRateLimit: 0 } });
     anon = new ConsoleClient(server.consoleUrl);
     root = await anon.login(ROOT_ACCESS_KEY, ROOT_SECRET_KEY);
-    a = await createTenantFixture(root, `ka-${suffix}`);
+    a = await createTenantFixture(root, `ka-${suffix}`, { userPolicy: false }); // its user gets policies below
     b = await createTenantFixture(root, `kb-${suffix}`);
   });
   afterAll(async () => {

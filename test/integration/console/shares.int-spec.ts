@@ -118,6 +118,9 @@ describe('console shares', () => {
   it('stops serving links of a deactivated creator', async () => {
     const name = `leaver-${suffix}`;
     const u = await a.admin.post('users', { username: name, password: TEST_PASSWORD });
+    // A new user may do nothing until a policy says so: sharing needs read access to the object.
+    const read = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] };
+    expect((await a.admin.put(`users/${name}/policies/read`, read)).status).toBe(200);
     const leaver = await root.login(name, TEST_PASSWORD);
     const s = await share(leaver, {});
     expect((await fetchBytes(s.url)).status).toBe(200);

@@ -151,7 +151,8 @@ describe('console users', () => {
       const byId = await a.admin.get(`users/${a.userId}`);
       expect(byId.body.data).toEqual(byName.body.data);
       // Strix: the user's fields at the top level too.
-      expect(byId.body).toMatchObject({ username: a.userName, arn: expect.any(String), status: 'active', policies: [] });
+      // The fixture's user carries the explicit tenant-full-access policy (tenant users start with none).
+      expect(byId.body).toMatchObject({ username: a.userName, arn: expect.any(String), status: 'active', policies: ['tenant-full-access'] });
     });
 
     it('lets users see themselves, not others; tenant admins not other tenants', async () => {

@@ -108,7 +108,7 @@ describe('object lock', () => {
       '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>GOVERNANCE</Mode><Days>1</Days><Years>1</Years></DefaultRetention></Rule></ObjectLockConfiguration>';
     const badMode =
       '<ObjectLockConfiguration><ObjectLockEnabled>Enabled</ObjectLockEnabled><Rule><DefaultRetention><Mode>STRICT</Mode><Days>1</Days></DefaultRetention></Rule></ObjectLockConfiguration>';
-    expect(xmlField((await put(zeroDays)).body, 'Code')).toBe('InvalidArgument');
+    expect(xmlField((await put(zeroDays)).body, 'Code')).toBe('InvalidRetentionPeriod');
     expect(xmlField((await put(both)).body, 'Code')).toBe('MalformedXML');
     expect(xmlField((await put(badMode)).body, 'Code')).toBe('MalformedXML');
     const noDigest = await put(zeroDays, {});

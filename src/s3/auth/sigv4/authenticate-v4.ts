@@ -262,8 +262,8 @@ export async function authenticateV4Header(req: AuthRequest, authorization: stri
   };
 }
 
-function queryError(message: string, fields?: Record<string, string>): S3Error {
-  return new S3Error('AuthorizationQueryParametersError', { message, fields });
+function queryError(message: string, fields?: Record<string, string>, status?: number): S3Error {
+  return new S3Error('AuthorizationQueryParametersError', { message, fields, status });
 }
 
 const CREDENTIAL_PARSE_ERROR = 'Error parsing the X-Amz-Credential parameter; ';
@@ -301,9 +301,15 @@ export async function authenticateV4Query(req: AuthRequest, ctx: AuthContext): P
   if (requestMs === null) throw queryError(`X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd'T'HHmmss'Z'"`);
   if (!/^\d+$/.test(rawExpires)) throw queryError('X-Amz-Expires should be a number');
   const expires = Number(rawExpires);
-  if (expires < MIN_PRESIGNED_EXPIRES_SECONDS) throw queryError('X-Amz-Expires must be greater than 0');
+  // An X-Amz-Expires out of its bounds is a 403 on S3 (the parse errors above are 400s).
+  if (expires < MIN_PRESIGNED_EXPIRES_SECONDS) throw queryError('X-Amz-Expires must be greater than 0', undefined, 403);
   if (expires > MAX_PRESIGNED_EXPIRES_SECONDS) {
-    throw queryError(`X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_EXPIRES_SECONDS}`);
+    throw queryError(
+      'X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ' +
+        `${MAX_PRESIGNED_EXPIRES_SECONDS} seconds`,
+      undefined,
+      403,
+    );
   }
   const signedHeaders = parseSignedHeaders(rawSignedHeaders);
   if (signedHeaders === null) throw queryError('X-Amz-SignedHeaders is malformed');
