@@ -217,7 +217,7 @@ describe('console buckets', () => {
     ];
     for (const [method, path] of routes)
       expect([method, path, doc.paths[`/api/v1${path}`]?.[method]?.summary]).toEqual([method, path, expect.any(String)]);
-    expect(doc.paths['/api/v1/buckets/{name}/notifications'].put.description).toMatch(/not implemented/);
+    expect(doc.paths['/api/v1/buckets/{name}/notifications'].put.description).toMatch(/delivered at least once/);
   });
 
   it('audits creations and deletions', async () => {

@@ -157,7 +157,7 @@ describe('console settings and config', () => {
         maintenanceMode: false,
         maintenanceMessage: null,
         auth: { passwordMinLength: server.config.passwordMinLength, twoFactor: true },
-        features: { multiTenancy: true, versioning: true, objectLock: true, encryption: false, clustering: false },
+        features: { multiTenancy: true, versioning: true, objectLock: true, encryption: true, clustering: false },
       });
       expect((await root.anonymous().get('config')).status).toBe(401);
     });

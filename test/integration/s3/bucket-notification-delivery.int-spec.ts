@@ -33,7 +33,8 @@ import { WebhookReceiver } from '../../support/webhook-receiver';
 
 const DAY = 24 * 3600 * 1000;
 /** PUTs of the "as many events as writes" test: lean on 2 cores (the issue's 10k runs in the same way, only longer). */
-const MANY = 2000;
+// 10k in the issue; 500 keeps the suite lean on 2 cores (EVENT_TEST_PUTS=10000 runs the full count).
+const MANY = Number(process.env.EVENT_TEST_PUTS ?? 500);
 
 /**
  * Bucket notifications delivered: a webhook receiver on this machine and the real brokers
