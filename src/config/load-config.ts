@@ -23,6 +23,7 @@ export const SECRET_FILE_VARS = [
   'JWT_SECRET',
   'DATABASE_URL',
   'DATABASE_PASSWORD',
+  'CLUSTER_SECRET',
 ] as const;
 
 /** `env` with every `NAME_FILE` of SECRET_FILE_VARS replaced by `NAME` = the file's content (trailing newlines cut). */
