@@ -5,6 +5,7 @@ import { INestApplication, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppConfig } from './config/app-config';
 import { AppModule, AppModuleOptions } from './app.module';
+import { ClusterNodesService } from './cluster/cluster-nodes.service';
 import { setupConsole } from './console/console.setup';
 import { HealthService } from './health/health.service';
 import { IamService, RootCredentials } from './iam/iam.service';
@@ -54,6 +55,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     return `http://${host}:${a.port}`;
   };
   app.get(S3Endpoint).setListening(url(s3));
+  // In a cluster, the node registers (and starts heartbeating) once it can be reached.
+  await app.get(ClusterNodesService).start(url(s3));
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,8 +1,10 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AppConfig } from './config/app-config';
+import { ClusterModule } from './cluster/cluster.module';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
+import { CacheInvalidation } from './common/cache-invalidation';
 import { Clock, SystemClock } from './common/clock';
 import { IdGenerator, RandomIdGenerator } from './common/ids';
 import { DatabaseModule } from './database/database.module';
@@ -15,18 +17,15 @@ import { S3Module } from './s3/s3.module';
 import { SettingsModule } from './settings/settings.module';
 import { StorageModule } from './storage/storage.module';
 
-/** Clock and ids, replaceable in tests. */
+/** Clock and ids (replaceable in tests), and the cache invalidation bus. */
 @Global()
 @Module({})
 export class CommonModule {
   static forRoot(clock: Clock, ids: IdGenerator): DynamicModule {
     return {
       module: CommonModule,
-      providers: [
-        { provide: Clock, useValue: clock },
-        { provide: IdGenerator, useValue: ids },
-      ],
-      exports: [Clock, IdGenerator],
+      providers: [{ provide: Clock, useValue: clock }, { provide: IdGenerator, useValue: ids }, CacheInvalidation],
+      exports: [Clock, IdGenerator, CacheInvalidation],
     };
   }
 }
@@ -46,6 +45,7 @@ export class AppModule {
         CommonModule.forRoot(options.clock ?? new SystemClock(), options.ids ?? new RandomIdGenerator()),
         DatabaseModule,
         NotificationsModule,
+        ClusterModule,
         SettingsModule,
         StorageModule,
         EncryptionModule,

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager, In, MoreThan } from 'typeorm';
+import { ALL_ENTRIES, CacheInvalidation } from '../common/cache-invalidation';
 import { Clock } from '../common/clock';
 import { DomainError, DomainErrorCode } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
@@ -57,7 +58,26 @@ export class BucketConfigService {
     private readonly buckets: BucketsService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-  ) {}
+    @Optional() private readonly invalidation?: CacheInvalidation,
+  ) {
+    this.invalidation?.on('bucket-config', (key) => {
+      this.generation++;
+      if (key === ALL_ENTRIES) this.cache.clear();
+      else this.cache.delete(key);
+    });
+  }
+
+  /** Bumped by every drop: a read that started before a drop does not cache what it read. */
+  private generation = 0;
+
+  /** Drops `<bucket id>/<kind>` from the cache of this node and of every other node (after a committed change). */
+  private forget(key: string): void {
+    if (this.invalidation) this.invalidation.invalidate('bucket-config', key);
+    else {
+      this.generation++;
+      this.cache.delete(key);
+    }
+  }
 
   async getCors(bucket: string): Promise<CorsRule[]> {
     return this.read<CorsRule[]>(bucket, 'cors');
@@ -294,7 +314,9 @@ export class BucketConfigService {
     const now = Date.now();
     const hit = this.cache.get(key);
     if (hit && hit.expires > now) return hit.value as T | null;
+    const generation = this.generation;
     const row = await this.db.findOne(BucketConfigEntity, { bucketId, kind }, m);
+    if (generation !== this.generation) return row ? (row.document as T) : null;
     if (this.cache.size >= BucketConfigService.CACHE_MAX) this.cache.clear();
     this.cache.set(key, { value: row ? row.document : null, expires: now + BucketConfigService.CACHE_TTL_MS });
     return row ? (row.document as T) : null;
@@ -309,13 +331,13 @@ export class BucketConfigService {
         'kind',
       ]);
     });
-    this.cache.delete(`${bucket.id}/${kind}`);
+    this.forget(`${bucket.id}/${kind}`);
   }
 
   /** Deleting what is not there is not an error (S3 answers 204). */
   private async remove(bucketName: string, kind: BucketConfigKind): Promise<void> {
     const bucket = await this.buckets.entity(bucketName);
     await this.db.tx((m) => m.delete(BucketConfigEntity, { bucketId: bucket.id, kind }));
-    this.cache.delete(`${bucket.id}/${kind}`);
+    this.forget(`${bucket.id}/${kind}`);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ALL_ENTRIES, CacheInvalidation } from '../common/cache-invalidation';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
@@ -12,6 +13,7 @@ import { ObjectEntity } from '../objects/entities/object.entity';
 import type { DefaultRetention } from '../objects/object-lock';
 import { BlobStore } from '../storage/blob-store.service';
 import { bucketNotFound } from './bucket.errors';
+import { BucketPlacement } from './bucket-placement';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AclGrant } from '../iam/acl/acl';
 import { And, FindOperator, FindOptionsWhere, IsNull, Like, MoreThan } from 'typeorm';
@@ -39,6 +41,8 @@ export interface BucketInfo {
   createdAt: Date;
   objectLockEnabled: boolean;
   versioning: 'Enabled' | 'Suspended' | null;
+  /** Cluster mode: the node holding the bucket's bytes; null on a single node. */
+  nodeId: string | null;
 }
 
 const toInfo = (b: BucketEntity): BucketInfo => ({
@@ -50,6 +54,7 @@ const toInfo = (b: BucketEntity): BucketInfo => ({
   createdAt: new Date(b.createdAt),
   objectLockEnabled: b.objectLockEnabled,
   versioning: b.versioning,
+  nodeId: b.nodeId ?? null,
 });
 
 @Injectable()
@@ -66,7 +71,27 @@ export class BucketsService {
     private readonly ids: IdGenerator,
     private readonly tenants: TenantsService,
     @Optional() private readonly notifications?: NotificationBus,
-  ) {}
+    @Optional() private readonly invalidation?: CacheInvalidation,
+    @Optional() private readonly placement?: BucketPlacement,
+  ) {
+    this.invalidation?.on('bucket', (name) => {
+      this.generation++;
+      if (name === ALL_ENTRIES) this.cache.clear();
+      else this.cache.delete(name);
+    });
+  }
+
+  /** Bumped by every drop: a lookup that started before a drop does not cache what it read. */
+  private generation = 0;
+
+  /** Drops a bucket's row from the cache of this node and of every other node (after a committed change). */
+  private forget(name: string): void {
+    if (this.invalidation) this.invalidation.invalidate('bucket', name);
+    else {
+      this.generation++;
+      this.forget(name);
+    }
+  }
 
   async create(
     principal: Principal,
@@ -85,6 +110,7 @@ export class BucketsService {
     const problem = bucketNameProblem(name);
     if (problem) throw new DomainError('InvalidBucketName', problem, { bucket: name });
     const region = opts.region ?? this.config.region;
+    const nodeId = (await this.placement?.ownerForNewBucket()) ?? null;
     const outcome = await this.db.tx(async (m) => {
       const existing = await m.findOneBy(BucketEntity, { name });
       if (existing && existing.ownerId === principal.userId && opts.recreateOwnInUsEast1 && region === 'us-east-1') {
@@ -108,12 +134,13 @@ export class BucketsService {
         createdAt: this.clock.now().getTime(),
         objectLockEnabled: opts.objectLock ?? false,
         versioning: opts.objectLock ? 'Enabled' : null,
+        nodeId,
       });
       await this.tenants.checkBucketQuota(m, principal.tenantId);
       await m.insert(BucketEntity, bucket);
       return { bucket, recreated: false };
     });
-    this.cache.delete(name);
+    this.forget(name);
     if (outcome.recreated) return toInfo(outcome.bucket);
     const created = outcome.bucket;
     this.notifications?.publish({
@@ -181,11 +208,28 @@ export class BucketsService {
     if (hit && hit.expires > now) {
       row = hit.value;
     } else {
+      const generation = this.generation;
       row = await this.db.repo(BucketEntity).findOneBy({ name });
-      this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
+      if (generation === this.generation) this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
     }
     if (!row) throw bucketNotFound(name);
     return row;
+  }
+
+  /**
+   * Cluster mode: refuses to read or write the bytes of a bucket another node holds (they are on
+   * that node's volume). The S3 port streams such requests to the owner before they get here;
+   * this catches every other path (console uploads and downloads, background jobs) on the wrong node.
+   */
+  assertHeldHere(bucket: BucketEntity): void {
+    const self = this.config.cluster?.nodeId;
+    if (self !== undefined && bucket.nodeId && bucket.nodeId !== self) {
+      throw new DomainError(
+        'ClusterConflict',
+        `the objects of bucket ${bucket.name} are held by cluster node ${bucket.nodeId}, not by this node (${self}): use the S3 API (any node forwards to the owner) or that node's console`,
+        { bucket: bucket.name, node_id: bucket.nodeId },
+      );
+    }
   }
 
   /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
@@ -208,7 +252,7 @@ export class BucketsService {
       await m.delete(BucketEntity, { id: bucket.id });
       return bucket.tenantId;
     });
-    this.cache.delete(name);
+    this.forget(name);
     this.notifications?.publish({
       type: NOTIFICATION.bucketDeleted,
       tenantId,
@@ -232,7 +276,7 @@ export class BucketsService {
       if (!b) throw bucketNotFound(name);
       await m.update(BucketEntity, { id: b.id }, { policy });
     });
-    this.cache.delete(name);
+    this.forget(name);
   }
 
   async getAcl(name: string): Promise<{ ownerId: string; grants: AclGrant[] | null }> {
@@ -246,7 +290,7 @@ export class BucketsService {
       if (!b) throw bucketNotFound(name);
       await m.update(BucketEntity, { id: b.id }, { acl: grants });
     });
-    this.cache.delete(name);
+    this.forget(name);
   }
 
   /** The versioning state: null = never enabled. */
@@ -271,7 +315,7 @@ export class BucketsService {
       }
       await m.update(BucketEntity, { id: b.id }, { versioning: status });
     });
-    this.cache.delete(name);
+    this.forget(name);
   }
 
   /** The bucket's object lock: ObjectLockConfigurationNotFound when it was never enabled. */
@@ -296,6 +340,6 @@ export class BucketsService {
       }
       await m.update(BucketEntity, { id: b.id }, { objectLockEnabled: true, objectLockRule: defaultRetention });
     });
-    this.cache.delete(name);
+    this.forget(name);
   }
 }

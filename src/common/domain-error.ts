@@ -59,7 +59,12 @@ export type DomainErrorCode =
   | 'GroupMappingNotFound'
   | 'GroupMappingAlreadyExists'
   /** An identity provider (LDAP server, OIDC issuer) could not be reached or answered with an error. */
-  | 'IdentityProviderError';
+  | 'IdentityProviderError'
+  | 'ClusterNodeNotFound'
+  /** A cluster operation that conflicts with the cluster's state (remove a live node, cluster mode off…). */
+  | 'ClusterConflict'
+  /** The node that holds a bucket cannot be reached. */
+  | 'ClusterNodeUnavailable';
 
 /** A rule of the domain was broken. Thrown by services; each transport translates it once. */
 export class DomainError extends Error {

@@ -74,4 +74,26 @@ export interface AppConfig {
   readonly eventRetryMaxMs: number;
   /** Attempts after which an event is dead-lettered (kept, visible in the console, retryable). */
   readonly eventMaxAttempts: number;
+  /** Cluster mode (CLUSTER_ENABLED): several nodes sharing one PostgreSQL. Undefined = single node. */
+  readonly cluster?: ClusterConfig;
+}
+
+/** This node's place in a cluster (src/cluster). Only with PostgreSQL. */
+export interface ClusterConfig {
+  /** Stable id of this node (NODE_ID; default NODE_NAME): its row in cluster_nodes across restarts. */
+  readonly nodeId: string;
+  /** NODE_NAME (default: the host name; the Helm chart passes the pod name). */
+  readonly nodeName: string;
+  /** S3 URL clients and other nodes use for this node (NODE_ENDPOINT); undefined = http://<HOST>:<S3 port> once listening. */
+  readonly endpoint?: string;
+  /** URL other nodes forward to (NODE_INTERNAL_ENDPOINT); undefined = the S3 endpoint. */
+  readonly internalEndpoint?: string;
+  readonly zone: string;
+  /** Bytes this node offers (NODE_CAPACITY_BYTES); 0 = not declared. */
+  readonly capacityBytes: number;
+  /** Shared secret of node-to-node calls (CLUSTER_SECRET, HMAC-SHA256 keyed). */
+  readonly secret: string;
+  readonly heartbeatIntervalMs: number;
+  /** A node whose last heartbeat is older than this is marked unhealthy by the others. */
+  readonly nodeTimeoutMs: number;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { AppConfig } from './app-config';
+import { hostname } from 'node:os';
+import { AppConfig, ClusterConfig } from './app-config';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -22,6 +23,7 @@ export const SECRET_FILE_VARS = [
   'JWT_SECRET',
   'DATABASE_URL',
   'DATABASE_PASSWORD',
+  'CLUSTER_SECRET',
 ] as const;
 
 /** `env` with every `NAME_FILE` of SECRET_FILE_VARS replaced by `NAME` = the file's content (trailing newlines cut). */
@@ -176,6 +178,45 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
   const logFormat = (str('LOG_FORMAT') ?? 'text') as AppConfig['logFormat'];
   if (logFormat !== 'json' && logFormat !== 'text') problems.push('LOG_FORMAT must be json or text');
 
+  let cluster: ClusterConfig | undefined;
+  if (bool('CLUSTER_ENABLED', false)) {
+    if (databaseUrl === undefined) {
+      problems.push(
+        'CLUSTER_ENABLED=true requires PostgreSQL (DATABASE_URL): the nodes of a cluster coordinate through one shared PostgreSQL; SQLite is single-node only',
+      );
+    }
+    const secret = str('CLUSTER_SECRET');
+    if (secret === undefined || secret.length < 32) {
+      problems.push(
+        'CLUSTER_SECRET is required with CLUSTER_ENABLED and must be at least 32 characters (openssl rand -hex 32), the same on every node',
+      );
+    }
+    const nodeName = str('NODE_NAME') ?? hostname();
+    const nodeId = str('NODE_ID') ?? nodeName;
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(nodeId))
+      problems.push(`NODE_ID (or NODE_NAME) must be 1-64 characters of A-Z a-z 0-9 . _ -, got "${nodeId}"`);
+    const url = (name: string): string | undefined => {
+      const v = str(name);
+      if (v !== undefined && !/^https?:\/\/[^/]+$/.test(v.replace(/\/+$/, '')))
+        problems.push(`${name} must be an http(s) URL without a path, got "${v}"`);
+      return v?.replace(/\/+$/, '');
+    };
+    const heartbeatIntervalMs = int('CLUSTER_HEARTBEAT_SECONDS', 2, 1) * 1000;
+    const nodeTimeoutMs = int('CLUSTER_NODE_TIMEOUT_SECONDS', 10, 1) * 1000;
+    if (nodeTimeoutMs <= heartbeatIntervalMs) problems.push('CLUSTER_NODE_TIMEOUT_SECONDS must be longer than CLUSTER_HEARTBEAT_SECONDS');
+    cluster = {
+      nodeId,
+      nodeName,
+      endpoint: url('NODE_ENDPOINT'),
+      internalEndpoint: url('NODE_INTERNAL_ENDPOINT'),
+      zone: str('NODE_ZONE') ?? '',
+      capacityBytes: int('NODE_CAPACITY_BYTES', 0),
+      secret: secret ?? '',
+      heartbeatIntervalMs,
+      nodeTimeoutMs,
+    };
+  }
+
   const config: AppConfig = {
     host: str('HOST') ?? '0.0.0.0',
     s3Port: port('S3_PORT', 9000),
@@ -216,6 +257,7 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     eventRetryBaseMs: int('EVENT_RETRY_BASE_MS', 1000, 1),
     eventRetryMaxMs: int('EVENT_RETRY_MAX_MS', 300_000, 1),
     eventMaxAttempts: int('EVENT_MAX_ATTEMPTS', 50, 1),
+    cluster,
     ...overrides,
   };
   if (problems.length > 0) throw new ConfigError(problems);

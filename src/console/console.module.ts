@@ -34,6 +34,7 @@ import { PresignController } from './controllers/presign.controller';
 import { SharesController } from './controllers/shares.controller';
 import { UsageController } from './controllers/usage.controller';
 import { BucketReplicationNotImplementedController, ClusterNotImplementedController } from './controllers/not-implemented.controller';
+import { ClusterController } from './controllers/cluster.controller';
 import { SystemController } from './controllers/system.controller';
 import { TenantsController } from './controllers/tenants.controller';
 import { UserPoliciesController } from './controllers/user-policies.controller';
@@ -96,6 +97,7 @@ import { StorageAccess } from './storage-access';
     SecurityController,
     ProfilingController,
     NotificationsController,
+    ClusterController,
     ClusterNotImplementedController,
     BucketReplicationNotImplementedController,
     // storage routes

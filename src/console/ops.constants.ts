@@ -8,6 +8,8 @@ export const OPS_AUDIT_RESOURCE = {
   performance: 'performance',
   logging: 'logging',
   profiling: 'profiling',
+  cluster: 'cluster',
+  clusterNode: 'cluster_node',
 } as const;
 
 export const OPS_AUDIT_ACTION = {
@@ -18,4 +20,11 @@ export const OPS_AUDIT_ACTION = {
   testHttp: 'test_http',
   testFile: 'test_file',
   profile: 'profile',
+  create: 'create',
+  delete: 'delete',
+  join: 'join',
+  leave: 'leave',
+  initialize: 'initialize',
+  healthCheck: 'health_check',
+  clearCache: 'clear_cache',
 } as const;

@@ -6,6 +6,26 @@ import { dataSourceOptions } from './data-source';
 import { DATA_SOURCE, DatabaseService } from './database.service';
 import { bindNumericParameters } from './sqlite-parameters';
 
+/** Key of the advisory lock that serializes migrations of nodes booting together on one PostgreSQL. */
+const MIGRATION_LOCK = 0x6f733321;
+
+/** Runs pending migrations; on PostgreSQL under an advisory lock, so several nodes booting at once migrate one after the other. */
+async function migrate(ds: DataSource): Promise<void> {
+  if (ds.options.type !== 'postgres') {
+    await ds.runMigrations({ transaction: 'each' });
+    return;
+  }
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
 @Global()
 @Module({
   providers: [
@@ -15,7 +35,7 @@ import { bindNumericParameters } from './sqlite-parameters';
       useFactory: async (config: AppConfig) => {
         const ds = new DataSource(dataSourceOptions(config));
         await ds.initialize();
-        await ds.runMigrations({ transaction: 'each' });
+        await migrate(ds);
         bindNumericParameters(ds);
         return ds;
       },

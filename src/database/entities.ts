@@ -19,6 +19,8 @@ import { GroupMappingEntity } from '../idp/entities/group-mapping.entity';
 import { IdentityProviderEntity } from '../idp/entities/identity-provider.entity';
 import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
 import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
+import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
+import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -42,4 +44,6 @@ export const ENTITIES = [
   ExternalIdentityEntity,
   OAuthStateEntity,
   EventOutboxEntity,
+  ClusterNodeEntity,
+  ClusterHealthEventEntity,
 ];

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { ALL_ENTRIES, CacheInvalidation } from '../common/cache-invalidation';
 import { Clock } from '../common/clock';
 import { IdGenerator } from '../common/ids';
 import { DatabaseService } from '../database/database.service';
@@ -35,8 +36,9 @@ export interface RootCredentials {
 }
 
 /**
- * Cache entries live this long. A deactivated or deleted key is refused on every node within
- * this time; this node also drops its entry at once when the change is made through it.
+ * Cache entries live this long. A change made through this node drops the entry here at once and,
+ * in a cluster, on every other node (CacheInvalidation); the lifetime bounds what a lost
+ * invalidation can cost.
  */
 const KEY_CACHE_TTL_MS = 5_000;
 const KEY_CACHE_MAX = 10_000;
@@ -70,14 +72,22 @@ export class IamService {
   private readonly keyCache = new Map<string, { value: ResolvedAccessKey | null; expires: number }>();
   private root?: RootCredentials;
   private readonly owners = new Map<string, { id: string; displayName: string }>();
+  /** Bumped by every drop: a lookup that started before a drop does not cache what it read. */
+  private keyGeneration = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    @Optional() private readonly invalidation?: CacheInvalidation,
   ) {
     this.box = new SecretBox(resolveMasterKey(config));
+    this.invalidation?.on('access-key', (id) => {
+      this.keyGeneration++;
+      if (id === ALL_ENTRIES) this.keyCache.clear();
+      else this.keyCache.delete(id);
+    });
   }
 
   /** Creates or updates the root user and its key; called once at server boot. */
@@ -150,6 +160,7 @@ export class IamService {
     const now = Date.now();
     const hit = this.keyCache.get(accessKeyId);
     if (hit && hit.expires > now) return hit.value;
+    const generation = this.keyGeneration;
     const key = await this.db.repo(AccessKeyEntity).findOneBy({ accessKeyId });
     let value: ResolvedAccessKey | null = null;
     if (key && key.status === 'active') {
@@ -181,6 +192,7 @@ export class IamService {
         this.touch(key);
       }
     }
+    if (generation !== this.keyGeneration) return value; // dropped meanwhile: what we read may be stale
     if (this.keyCache.size >= KEY_CACHE_MAX) this.keyCache.clear();
     this.keyCache.set(accessKeyId, { value, expires: now + KEY_CACHE_TTL_MS });
     return value;
@@ -240,8 +252,12 @@ export class IamService {
       .catch((err) => this.logger.warn(`could not record last use of ${key.accessKeyId}: ${err}`));
   }
 
-  /** Drops a key from this node's cache (after a status change or deletion). */
+  /** Drops a key from the caches of this node and of every other node (after a committed status change or deletion). */
   forgetAccessKey(accessKeyId: string): void {
-    this.keyCache.delete(accessKeyId);
+    if (this.invalidation) this.invalidation.invalidate('access-key', accessKeyId);
+    else {
+      this.keyGeneration++;
+      this.keyCache.delete(accessKeyId);
+    }
   }
 }

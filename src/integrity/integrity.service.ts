@@ -74,6 +74,7 @@ export class IntegrityService {
   /** Verifies the bucket; IntegrityRateLimitedError when it was verified less than VERIFY_INTERVAL_MS ago. */
   async verify(bucketName: string): Promise<IntegrityReport> {
     const bucket = await this.buckets.entity(bucketName);
+    this.buckets.assertHeldHere(bucket); // the blobs to re-read are on the owner node's volume
     const now = Date.now();
     const last = this.runs.get(bucket.id);
     if (last && (last.running || now - last.startedAt < VERIFY_INTERVAL_MS)) {

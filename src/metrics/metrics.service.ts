@@ -12,10 +12,11 @@ export const METRIC = {
   bucketsTotal: 'maxiofs_buckets_total',
   clusterNodesTotal: 'cluster_nodes_total',
   clusterNodesHealthy: 'cluster_nodes_healthy',
+  clusterCacheHitRatio: 'cluster_cache_hit_ratio',
 } as const;
 
-/** Operation names the S3 server records for its health endpoints: not S3 operations, left out of the performance figures. */
-const HEALTH_OPERATIONS = new Set(['health', 'ready', 'metrics']);
+/** Operation names the S3 server records for its health endpoints and node-to-node calls: not S3 operations, left out of the performance figures. */
+const HEALTH_OPERATIONS = new Set(['health', 'ready', 'metrics', 'ClusterInternal']);
 
 /** Prometheus metrics, labelled by AWS operation name (never by raw path), and the in-memory performance figures. */
 @Injectable()

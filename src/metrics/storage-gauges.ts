@@ -1,5 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { Gauge, register } from 'prom-client';
+import { BucketLocationService } from '../cluster/bucket-location.service';
+import { ClusterNodesService } from '../cluster/cluster-nodes.service';
 import { DatabaseService } from '../database/database.service';
 import { TenantUsage, usageByTenant } from '../monitoring/storage-usage';
 import { METRIC } from './metrics.service';
@@ -11,8 +13,8 @@ export const NO_TENANT_LABEL = '';
 
 /**
  * The storage and cluster gauges of the MaxIOFS reference, computed when Prometheus scrapes
- * (collect()): bytes, objects and buckets per tenant; cluster_nodes_total / _healthy are 1/1 until
- * clustering exists. Registered here (not with makeGaugeProvider) so that each app instance's
+ * (collect()): bytes, objects and buckets per tenant; cluster_nodes_total / _healthy from the node
+ * registry (1/1 for a single node), cluster_cache_hit_ratio from the bucket location cache. Registered here (not with makeGaugeProvider) so that each app instance's
  * collect reads its own database, and unregistered when the app closes.
  */
 @Injectable()
@@ -21,7 +23,11 @@ export class StorageGauges implements OnModuleInit, OnModuleDestroy {
   private names: string[] = [];
   private cached?: { at: number; usage: Promise<TenantUsage[]> };
 
-  constructor(private readonly db: DatabaseService) {}
+  constructor(
+    private readonly db: DatabaseService,
+    @Optional() private readonly cluster?: ClusterNodesService,
+    @Optional() private readonly locations?: BucketLocationService,
+  ) {}
 
   onModuleInit(): void {
     const usage = () => this.usage();
@@ -33,12 +39,22 @@ export class StorageGauges implements OnModuleInit, OnModuleDestroy {
     perTenant(METRIC.storageUsedBytes, 'Bytes stored, per tenant ("" = buckets of global users)', (u) => u.bytes);
     perTenant(METRIC.objectsTotal, 'Objects stored (every version), per tenant', (u) => u.objects);
     perTenant(METRIC.bucketsTotal, 'Buckets, per tenant', (u) => u.buckets);
-    this.gauge(METRIC.clusterNodesTotal, 'Nodes of the cluster (1: a single node)', [], function (this: Gauge) {
-      this.set(1);
+    const counts = () => this.nodeCounts();
+    this.gauge(METRIC.clusterNodesTotal, 'Nodes of the cluster (1: a single node)', [], async function (this: Gauge) {
+      this.set((await counts()).total);
     });
-    this.gauge(METRIC.clusterNodesHealthy, 'Healthy nodes of the cluster', [], function (this: Gauge) {
-      this.set(1);
+    this.gauge(METRIC.clusterNodesHealthy, 'Healthy nodes of the cluster', [], async function (this: Gauge) {
+      this.set((await counts()).healthy);
     });
+    const locations = this.locations;
+    this.gauge(
+      METRIC.clusterCacheHitRatio,
+      "Hit ratio of this node's bucket location cache (0 until a lookup; a single node makes none)",
+      [],
+      function (this: Gauge) {
+        this.set(locations?.stats().hitRatio ?? 0);
+      },
+    );
   }
 
   onModuleDestroy(): void {
@@ -51,6 +67,16 @@ export class StorageGauges implements OnModuleInit, OnModuleDestroy {
     if (register.getSingleMetric(name)) register.removeSingleMetric(name);
     new Gauge<L>({ name, help, labelNames, collect });
     this.names.push(name);
+  }
+
+  private async nodeCounts(): Promise<{ total: number; healthy: number }> {
+    if (!this.cluster) return { total: 1, healthy: 1 };
+    try {
+      return await this.cluster.counts();
+    } catch (err) {
+      this.logger.warn(`reading the cluster nodes for the metrics failed: ${err}`);
+      return { total: 0, healthy: 0 };
+    }
   }
 
   private usage(): Promise<TenantUsage[]> {

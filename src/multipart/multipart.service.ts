@@ -248,6 +248,7 @@ export class MultipartService {
   /** Streams a part into a new blob, verifies every digest like PutObject, then records it (replacing an earlier part of that number). */
   async uploadPart(input: UploadPartInput): Promise<PartView> {
     const bucket = await this.buckets.entity(input.bucket);
+    this.buckets.assertHeldHere(bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
     this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     if (input.size !== undefined && input.size > this.config.maxObjectSize) {
@@ -274,6 +275,7 @@ export class MultipartService {
   /** Copies a byte range of an existing object into a new part blob (the bytes are read: parts may be any slice). */
   async uploadPartCopy(input: UploadPartCopyInput): Promise<CopiedPart> {
     const bucket = await this.buckets.entity(input.bucket);
+    this.buckets.assertHeldHere(bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
     this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     const { object: src, versioned: sourceVersioned } = await this.objects.head(input.srcBucket, input.srcKey, {

@@ -8,6 +8,8 @@ export const NOTIFICATION = {
   quotaNearLimit: 'quota.near_limit',
   settingsChanged: 'settings.changed',
   maintenanceToggled: 'maintenance.toggled',
+  clusterNodeUnhealthy: 'cluster.node_unhealthy',
+  clusterNodeHealthy: 'cluster.node_healthy',
 } as const;
 export type NotificationType = (typeof NOTIFICATION)[keyof typeof NOTIFICATION];
 

@@ -284,6 +284,7 @@ export class ObjectsService {
   async put(input: PutObjectInput): Promise<StoredObject> {
     assertValidKey(input.key);
     const bucket = await this.buckets.entity(input.bucket);
+    this.buckets.assertHeldHere(bucket);
     if (input.size !== undefined && input.size > this.config.maxObjectSize) {
       throw new DomainError('ObjectTooLarge', undefined, { size: input.size, max: this.config.maxObjectSize });
     }
@@ -551,6 +552,7 @@ export class ObjectsService {
 
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
+    this.buckets.assertHeldHere(bucket);
     const row = await this.entity(bucket, key, opts.versionId);
     this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
@@ -744,6 +746,8 @@ export class ObjectsService {
     assertValidKey(input.dstKey);
     const srcBucket = await this.buckets.entity(input.srcBucket);
     const dstBucket = await this.buckets.entity(input.dstBucket);
+    this.buckets.assertHeldHere(srcBucket);
+    this.buckets.assertHeldHere(dstBucket);
     if (input.lock) assertLockRequest(dstBucket, input.lock, this.clock.now());
     const src = await this.copySource(srcBucket, input.srcKey, input.srcVersionId);
     if (input.sourceConditions) {

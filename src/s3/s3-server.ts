@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { BucketConfigService } from '../buckets/bucket-config.service';
 import { BucketsService } from '../buckets/buckets.service';
 import { ObjectsService } from '../objects/objects.service';
+import { ClusterInternalService } from '../cluster/cluster-internal.service';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
@@ -34,6 +35,7 @@ import { assertKnownStorageClass } from './http/storage-class';
 import { writeError, writeResult } from './http/s3-response-writer';
 import { resolveOperation } from './routing/resolve-operation';
 import { S3Dispatcher } from './s3-dispatcher';
+import { S3ClusterForwarding } from './cluster-forwarding';
 
 const HEALTH_PATHS = new Set(['/health', '/ready', '/metrics']);
 const MUTATING_METHODS = new Set(['PUT', 'POST', 'DELETE']);
@@ -68,6 +70,8 @@ export class S3Server {
     private readonly bucketConfigs: BucketConfigService,
     private readonly buckets: BucketsService,
     private readonly objects: ObjectsService,
+    @Optional() private readonly cluster?: ClusterInternalService,
+    @Optional() private readonly forwarding?: S3ClusterForwarding,
   ) {
     this.hostId = Buffer.from(`${this.config.region}/${process.pid}`).toString('base64');
   }
@@ -101,10 +105,16 @@ export class S3Server {
     const rawQuery = q < 0 ? '' : url.slice(q + 1);
     let operation = 'Unknown';
     let resource = rawPath;
-    let audited: { bucket?: string; key?: string; principal: Principal | null; mutating: boolean } | undefined;
+    let audited: { bucket?: string; key?: string; principal: Principal | null; mutating: boolean; sourceIp?: string | null } | undefined;
     let errorCode: string | undefined;
     try {
       resource = safeDecode(rawPath);
+      // Cluster mode: node-to-node routes (/_cluster/…), HMAC-signed, served by src/cluster.
+      if (this.cluster?.handles(rawPath)) {
+        operation = 'ClusterInternal';
+        await this.cluster.serve(req, res);
+        return;
+      }
       const { pairs, params: query } = parseQuery(rawQuery);
       if (HEALTH_PATHS.has(rawPath) && (method === 'GET' || method === 'HEAD') && !this.hasCredentials(req, query)) {
         operation = rawPath.slice(1);
@@ -135,21 +145,26 @@ export class S3Server {
       }
 
       let resolved: ResolvedAccessKey | null = null;
-      const auth = await authenticate(
-        { method, rawPath, query: pairs, headers: req.headers, virtualHostBucket: route.virtualHostBucket },
-        async (accessKeyId) => {
-          resolved = await this.iam.findAccessKey(accessKeyId);
-          return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };
-        },
-        { region: this.config.region, now: this.clock.now() },
-      );
-      const identity = resolved as ResolvedAccessKey | null;
+      // Cluster mode: a request another node authenticated and forwarded here (HMAC-signed claims).
+      const accepting = this.forwarding?.acceptForwarded(req);
+      const forwarded = accepting ? await accepting : null;
+      const auth = forwarded
+        ? forwarded.auth
+        : await authenticate(
+            { method, rawPath, query: pairs, headers: req.headers, virtualHostBucket: route.virtualHostBucket },
+            async (accessKeyId) => {
+              resolved = await this.iam.findAccessKey(accessKeyId);
+              return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };
+            },
+            { region: this.config.region, now: this.clock.now() },
+          );
+      const identity = forwarded ? forwarded.identity : (resolved as ResolvedAccessKey | null);
       if (auth.principalId !== null && !identity) throw new S3Error('InvalidAccessKeyId');
       if (route.spec.notImplemented) {
         throw new S3Error('NotImplemented', { message: `${route.name} is not implemented by this server yet.` });
       }
       const now = this.clock.now();
-      const secure = isSecure(req);
+      const secure = forwarded ? forwarded.secure : isSecure(req);
       // One condition context per request, built only if a policy is evaluated.
       let conditions: Record<string, string | string[] | undefined> | undefined;
       const context = () => (conditions ??= policyContext(req, query, auth, identity?.principal ?? null, now, secure));
@@ -167,10 +182,13 @@ export class S3Server {
       audited.principal = identity?.principal ?? null;
       const action = actionFor(route.spec.action, query);
       const versionId = query.get('versionId') ?? undefined;
-      try {
-        await authorize(action, route.bucket, route.key, versionId);
-      } catch (err) {
-        throw await this.explainDenial(err, action, route, versionId, authorize);
+      // A forwarded request was authorized by the node that received it, with the client's own context.
+      if (!forwarded) {
+        try {
+          await authorize(action, route.bucket, route.key, versionId);
+        } catch (err) {
+          throw await this.explainDenial(err, action, route, versionId, authorize);
+        }
       }
       // x-amz-expected-bucket-owner: a bucket owned by someone else is refused as S3 does (403).
       const expectedOwner = header(req.headers, H.amzExpectedBucketOwner);
@@ -186,6 +204,14 @@ export class S3Server {
       assertKnownStorageClass(req.headers);
       // The client holds the body back until it hears this: only an authorized request gets it.
       if (expectsContinue) res.writeContinue();
+      // Cluster mode: a bucket held by another node is streamed there (that node audits it).
+      if (!forwarded && route.bucket && this.forwarding?.enabled) {
+        if (await this.forwarding.forwardIfRemote(req, res, route.bucket, auth, identity, secure)) {
+          audited = undefined;
+          return;
+        }
+      }
+      if (forwarded) audited.sourceIp = forwarded.sourceIp;
 
       const call: S3Call = {
         operation: route.name,
@@ -249,7 +275,7 @@ export class S3Server {
           status: denied ? 'denied' : errorCode !== undefined ? 'failure' : 'success',
           httpStatus: res.statusCode,
           errorCode,
-          sourceIp: req.socket?.remoteAddress ?? null,
+          sourceIp: audited.sourceIp !== undefined ? audited.sourceIp : (req.socket?.remoteAddress ?? null),
           userAgent: req.headers['user-agent'] ?? null,
           requestId,
         });

@@ -22,6 +22,7 @@ import { VersioningHandlers } from './handlers/versioning.handlers';
 import { S3Dispatcher } from './s3-dispatcher';
 import { S3Endpoint } from './s3-endpoint';
 import { S3Server } from './s3-server';
+import { S3ClusterForwarding } from './cluster-forwarding';
 
 const HANDLER_GROUPS = [
   AccessHandlers,
@@ -46,6 +47,7 @@ const HANDLER_GROUPS = [
     S3Dispatcher,
     S3Server,
     S3Endpoint,
+    S3ClusterForwarding,
   ],
   exports: [S3Server, S3Endpoint],
 })

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, LogLevel, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit, Optional } from '@nestjs/common';
 import { In } from 'typeorm';
+import { CacheInvalidation } from '../common/cache-invalidation';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
@@ -70,7 +71,14 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap, On
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     @Optional() private readonly notifications?: NotificationBus,
-  ) {}
+    @Optional() private readonly invalidation?: CacheInvalidation,
+  ) {
+    // Another node changed a setting: reload now (after a reload in flight, which may predate the change).
+    this.invalidation?.on('settings', () => {
+      const again = () => this.refresh().catch((err) => this.logger.warn(`reloading settings failed: ${err}`));
+      void (this.refreshing ? this.refreshing.then(again, again) : again());
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     await this.refresh();
@@ -144,6 +152,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap, On
     };
     await this.db.tx((m) => m.upsert(SettingEntity, row, ['key']));
     this.stored.set(def.key, { value: parsed.value, updatedAt: row.updatedAt, updatedBy: actor });
+    this.invalidation?.invalidate('settings', def.key);
     if (before !== parsed.value) {
       this.changed(new Map([[def.key, parsed.value]]));
       this.announce([{ key: def.key, old: before, value: parsed.value }], actor);
@@ -157,6 +166,7 @@ export class SettingsService implements OnModuleInit, OnApplicationBootstrap, On
     const before = new Map(defs.map((d) => [d.key, this.get(d.key)]));
     await this.db.tx((m) => m.delete(SettingEntity, { key: In(defs.map((d) => d.key)) }));
     for (const d of defs) this.stored.delete(d.key);
+    this.invalidation?.invalidate('settings', '*');
     const changes = defs
       .filter((d) => before.get(d.key) !== this.get(d.key))
       .map((d) => ({ key: d.key, old: before.get(d.key)!, value: this.get(d.key) }));

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
+import { ALL_ENTRIES, CacheInvalidation } from '../common/cache-invalidation';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
@@ -69,6 +70,7 @@ export class TenantsService {
     private readonly db: DatabaseService,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    @Optional() private readonly invalidation?: CacheInvalidation,
   ) {}
 
   async create(name: string, quotas: TenantQuotas = {}, profile: TenantProfile = {}): Promise<TenantView> {
@@ -137,7 +139,7 @@ export class TenantsService {
     if (changes.status !== undefined && changes.status !== 'active' && changes.status !== 'suspended') {
       throw new DomainError('InvalidInput', 'status must be active or suspended');
     }
-    return this.db.tx(async (m) => {
+    const view = await this.db.tx(async (m) => {
       const t = await this.entity(m, idOrName);
       if (changes.maxBytes !== undefined) t.maxBytes = changes.maxBytes;
       if (changes.maxBuckets !== undefined) t.maxBuckets = changes.maxBuckets;
@@ -149,6 +151,9 @@ export class TenantsService {
       await m.save(t);
       return toView(t);
     });
+    // A suspended (or reactivated) tenant's keys are re-read on every node at once.
+    if (changes.status !== undefined) this.invalidation?.invalidate('access-key', ALL_ENTRIES);
+    return view;
   }
 
   /** Deletes a tenant that has no buckets and no users left. */

@@ -42,4 +42,8 @@ export class BucketEntity {
   /** null = never versioned; 'Enabled' | 'Suspended' once set. */
   @Column({ type: 'varchar', length: 16, nullable: true })
   versioning!: 'Enabled' | 'Suspended' | null;
+
+  /** Cluster mode: the node that holds the bucket's bytes (cluster_nodes.id); null on a single node. */
+  @Column({ name: 'node_id', type: 'varchar', length: 64, nullable: true })
+  nodeId!: string | null;
 }

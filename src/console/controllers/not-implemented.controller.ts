@@ -2,25 +2,35 @@ import { All, HttpException, HttpStatus } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
 import { ConsoleController, NoAudit, Roles } from '../decorators';
 
-const MESSAGE =
-  'Clustering and replication (cluster nodes, cluster replication and migrations, bucket replication to external S3) are not implemented by this server yet.';
-
-function notImplemented(): never {
-  throw new HttpException({ success: false, error: MESSAGE, message: MESSAGE, code: 'NotImplemented' }, HttpStatus.NOT_IMPLEMENTED);
+function notImplemented(message: string): never {
+  throw new HttpException({ success: false, error: message, message, code: 'NotImplemented' }, HttpStatus.NOT_IMPLEMENTED);
 }
 
+const CLUSTER_REPLICATION =
+  "Cluster replication is not implemented yet: copying a bucket's objects to other nodes needs a replication queue in PostgreSQL, a worker and read failover, which are not built. Node registry, health, bucket placement and forwarding work (GET /api/v1/cluster/nodes).";
+const CLUSTER_MIGRATIONS =
+  'Bucket migrations between nodes are not implemented yet: moving a bucket to another node needs a copy / catch-up / owner-switch worker, which is not built (buckets stay on the node that created them).';
+const BUCKET_REPLICATION = 'Bucket replication to external S3 is not implemented by this server yet.';
+
 /**
- * The reference's cluster and replication routes answer 501 NotImplemented, so that clients get
- * an honest answer (and the OpenAPI document lists them) until clustering is built.
+ * The reference's routes this server cannot back yet answer 501 NotImplemented with what is
+ * missing, so that clients get an honest answer (and the OpenAPI document lists them).
  */
 @ConsoleController('cluster', 'cluster')
+@Roles('admin')
 export class ClusterNotImplementedController {
-  @All(['', '*path'])
-  @Roles('admin')
+  @All(['replication', 'replication/*path'])
   @NoAudit()
-  @ApiOperation({ summary: 'Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet)' })
-  cluster(): never {
-    notImplemented();
+  @ApiOperation({ summary: 'Cluster replication rules and bulk replication: 501 NotImplemented (not built yet)' })
+  replication(): never {
+    notImplemented(CLUSTER_REPLICATION);
+  }
+
+  @All(['migrations', 'migrations/*path', 'buckets/:bucket/migrate'])
+  @NoAudit()
+  @ApiOperation({ summary: 'Bucket migrations between nodes: 501 NotImplemented (not built yet)' })
+  migrations(): never {
+    notImplemented(CLUSTER_MIGRATIONS);
   }
 }
 
@@ -30,6 +40,6 @@ export class BucketReplicationNotImplementedController {
   @NoAudit()
   @ApiOperation({ summary: 'Bucket replication to external S3: 501 NotImplemented (not built yet)' })
   replication(): never {
-    notImplemented();
+    notImplemented(BUCKET_REPLICATION);
   }
 }

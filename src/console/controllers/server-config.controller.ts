@@ -58,7 +58,7 @@ export class ServerConfigController {
         replication: implemented('PutBucketReplication'),
         website: implemented('PutBucketWebsite'),
         bucketNotifications: implemented('PutBucketNotificationConfiguration'),
-        clustering: false,
+        clustering: this.config.cluster !== undefined,
         prometheusMetrics: true,
         notificationsStream: true,
         profiling: true,

@@ -62,6 +62,9 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   GroupMappingNotFound: HttpStatus.NOT_FOUND,
   GroupMappingAlreadyExists: HttpStatus.CONFLICT,
   IdentityProviderError: HttpStatus.BAD_GATEWAY,
+  ClusterNodeNotFound: HttpStatus.NOT_FOUND,
+  ClusterConflict: HttpStatus.CONFLICT,
+  ClusterNodeUnavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export const AUTH_ERROR_STATUS: Record<AuthErrorCode, HttpStatus> = {

@@ -11,6 +11,7 @@ import { EventOutbox1764300000000 } from './1764300000000-EventOutbox';
 import { TenantProfile1764250000000 } from './1764250000000-TenantProfile';
 import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
 import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
+import { Cluster1764400000000 } from './1764400000000-Cluster';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   ObjectUploadId1764200000001,
   TenantProfile1764250000000,
   EventOutbox1764300000000,
+  Cluster1764400000000,
 ];

@@ -65,6 +65,9 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   GroupMappingNotFound: 'InvalidArgument',
   GroupMappingAlreadyExists: 'InvalidArgument',
   IdentityProviderError: 'InternalError',
+  ClusterNodeNotFound: 'InternalError',
+  ClusterConflict: 'ServiceUnavailable',
+  ClusterNodeUnavailable: 'ServiceUnavailable',
 };
 
 /** Domain messages that are safe and useful to show; others use the catalog's text. */

@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { BucketPlacement } from '../buckets/bucket-placement';
+import { BucketLocationService } from './bucket-location.service';
+import { PgRelayService } from './pg-relay.service';
+import { ClusterHealthService } from './cluster-health.service';
+import { ClusterInternalService } from './cluster-internal.service';
+import { ClusterNodesService } from './cluster-nodes.service';
+import { ClusterProxyService } from './cluster-proxy.service';
+
+/**
+ * Scale-out on one shared PostgreSQL (CLUSTER_ENABLED): node registry and heartbeats, node-to-node
+ * calls signed with CLUSTER_SECRET, cache invalidation across nodes with LISTEN/NOTIFY, bucket
+ * placement and the streaming proxy to a bucket's owner node. Loaded
+ * always; with cluster mode off it writes nothing and describes the single node. Global, so that
+ * the S3 port's seam and the metrics can ask it without importing it.
+ */
+@Global()
+@Module({
+  providers: [
+    ClusterNodesService,
+    PgRelayService,
+    ClusterInternalService,
+    ClusterHealthService,
+    BucketLocationService,
+    ClusterProxyService,
+    { provide: BucketPlacement, useExisting: BucketLocationService },
+  ],
+  exports: [
+    ClusterNodesService,
+    PgRelayService,
+    ClusterInternalService,
+    ClusterHealthService,
+    BucketLocationService,
+    ClusterProxyService,
+    BucketPlacement,
+  ],
+})
+export class ClusterModule {}
