@@ -239,6 +239,44 @@ describe('values set specifics', () => {
   });
 });
 
+describe('the provisioning Job (existing-secret values)', () => {
+  it('is a post-install/upgrade hook, as locked down as the server, outside the Services, with secrets as files only', () => {
+    const objs = render(VALUE_SETS['existing-secret']);
+    const job = find<Json>(objs, 'Job');
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,post-upgrade');
+    const pod = job.spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c.volumeMounts.every((m: Json) => m.readOnly === true)).toBe(true);
+    for (const e of c.env) if (/KEY|SECRET|PASSWORD/.test(e.name)) expect(e.name).toMatch(/_FILE$|_DIR$/);
+    const sources = (name: string) => pod.volumes.find((v: Json) => v.name === name).projected.sources.map((x: Json) => x.secret);
+    expect(sources('credentials')).toEqual([
+      {
+        name: 'my-objectstore-keys',
+        items: [
+          { key: 'access-key', path: 'root-access-key' },
+          { key: 'secret-key', path: 'root-secret-key' },
+        ],
+      },
+    ]);
+    expect(sources('user-passwords')).toEqual([{ name: 'app-login', items: [{ key: 'password', path: 'app' }] }]);
+    // The spec in the ConfigMap names the password's Secret nowhere and holds no password.
+    const spec = JSON.parse(find<Json>(objs, 'ConfigMap', `${FULLNAME}-provisioning`).data['spec.json']);
+    expect(spec.users[0]).toEqual(expect.objectContaining({ username: 'app', tenant: 'acme' }));
+    expect(spec.users[0].passwordSecret).toBeUndefined();
+    // No Service, PDB or NetworkPolicy target selects the Job's pod.
+    const labels = job.spec.template.metadata.labels;
+    for (const svc of objs.filter((o) => o.kind === 'Service') as Json[]) {
+      expect(Object.entries(svc.spec.selector).every(([k, v]) => labels[k] === v)).toBe(false);
+    }
+  });
+});
+
 describe('values the chart refuses, with a message that says what to do', () => {
   const refusal = (args: string[]) => {
     const r = helm(['template', RELEASE, CHART, ...args]);
