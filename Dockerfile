@@ -1,16 +1,17 @@
 # syntax=docker/dockerfile:1
 # The object store's image: docker build -t objectstore:0.1.0 .
-# Stage 1 builds the server (and the web console when web/ exists); stage 2 is the runtime: Node 20,
+# Stage 1 builds the server and the web console; stage 2 is the runtime: Node 20,
 # production dependencies only, the built dist/, a non-root user, /data as the volume.
 # (test/chart/image.chart-spec.ts performs the runtime stage's install steps for real on each CI run.)
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
+# The web console is an npm workspace (web/): its package.json is needed for `npm ci`.
 COPY package.json package-lock.json ./
+COPY web/package.json ./web/
 RUN npm ci --no-audit --no-fund
 COPY . .
-# The web console has its own package.json; `npm run build` writes it to dist/web.
-RUN if [ -f web/package-lock.json ]; then npm --prefix web ci --no-audit --no-fund; fi
+# The server (tsc) and the web console (vite, into dist/web).
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

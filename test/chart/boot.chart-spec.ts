@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetBucketVersioningCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort } from '../support/child-server';
 import { eventually } from '../support/eventually';
 import { createTestDatabase } from '../support/start-server';
@@ -33,6 +33,76 @@ interface Booted {
 const expand = (value: string, env: Record<string, string>) =>
   value.replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, n: string) => env[n] ?? m);
 
+/**
+ * Each volume mount of `c` becomes a folder under `root`: projected Secrets and ConfigMaps become
+ * their files (Secrets from `secretFiles`, ConfigMaps from the rendered objects). Returns the
+ * function mapping a path in the container to the path here.
+ */
+function materialize(
+  objects: K8sObject[],
+  pod: Json,
+  c: Json,
+  root: string,
+  secretFiles: Record<string, Record<string, string>>,
+  claimTemplates: Json[] = [],
+): (path: string) => string {
+  const mountMap: Array<[string, string]> = [];
+  for (const m of c.volumeMounts) {
+    const dir = join(root, m.name);
+    mkdirSync(dir, { recursive: true });
+    const volume = pod.volumes.find((v: Json) => v.name === m.name) ?? claimTemplates.find((t: Json) => t.metadata.name === m.name);
+    if (!volume) throw new Error(`volume ${m.name} is mounted but not declared`);
+    for (const source of volume.projected?.sources ?? []) {
+      const data = secretFiles[source.secret.name];
+      if (!data) throw new Error(`the test has no content for Secret ${source.secret.name}`);
+      for (const item of source.secret.items) {
+        if (data[item.key] === undefined) throw new Error(`Secret ${source.secret.name} has no key ${item.key}`);
+        writeFileSync(join(dir, item.path), data[item.key], { mode: 0o440 });
+      }
+    }
+    if (volume.configMap) {
+      const cm = find<Json>(objects, 'ConfigMap', volume.configMap.name);
+      for (const [k, v] of Object.entries(cm.data as Record<string, string>)) writeFileSync(join(dir, k), v);
+    }
+    mountMap.push([m.mountPath, dir]);
+  }
+  return (v: string) => {
+    for (const [from, to] of mountMap) if (v === from || v.startsWith(`${from}/`)) return to + v.slice(from.length);
+    return v;
+  };
+}
+
+/** Runs the rendered provisioning Job's container as it is (mounts mapped, the console Service's URL mapped to `consoleUrl`). */
+async function runJob(
+  objects: K8sObject[],
+  secretFiles: Record<string, Record<string, string>>,
+  consoleUrl: string,
+): Promise<{ code: number | null; out: string }> {
+  const job = find<Json>(objects, 'Job');
+  const pod = job.spec.template.spec;
+  const c = pod.containers[0];
+  const root = mkdtempSync(join(tmpdir(), 'chart-job-'));
+  try {
+    const mapPath = materialize(objects, pod, c, root, secretFiles);
+    const svc = find<Json>(objects, 'Service', 'objectstore');
+    const consolePort = svc.spec.ports.find((p: Json) => p.name === 'console').port;
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
+    for (const e of c.env) env[e.name] = mapPath(expand(String(e.value), env));
+    expect(env.CONSOLE_URL).toBe(`http://objectstore:${consolePort}`);
+    env.CONSOLE_URL = consoleUrl;
+    const [cmd, ...args] = c.command;
+    expect(cmd).toBe('node');
+    const child = spawn(process.execPath, args.map(mapPath), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (x) => resolve(x)));
+    return { code, out };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
 async function boot(
   objects: K8sObject[],
   secretFiles: Record<string, Record<string, string>>,
@@ -44,28 +114,7 @@ async function boot(
   const root = mkdtempSync(join(tmpdir(), 'chart-boot-'));
   const podName = `${sts.metadata.name}-0`;
 
-  // Volumes: each mount becomes a temp folder; projected Secrets become their files.
-  const mountMap: Array<[string, string]> = [];
-  for (const m of c.volumeMounts) {
-    const dir = join(root, m.name);
-    mkdirSync(dir, { recursive: true });
-    const volume =
-      pod.volumes.find((v: Json) => v.name === m.name) ?? sts.spec.volumeClaimTemplates.find((t: Json) => t.metadata.name === m.name);
-    if (!volume) throw new Error(`volume ${m.name} is mounted but not declared`);
-    for (const source of volume.projected?.sources ?? []) {
-      const data = secretFiles[source.secret.name];
-      if (!data) throw new Error(`the test has no content for Secret ${source.secret.name}`);
-      for (const item of source.secret.items) {
-        if (data[item.key] === undefined) throw new Error(`Secret ${source.secret.name} has no key ${item.key}`);
-        writeFileSync(join(dir, item.path), data[item.key], { mode: 0o440 });
-      }
-    }
-    mountMap.push([m.mountPath, dir]);
-  }
-  const mapPath = (v: string) => {
-    for (const [from, to] of mountMap) if (v === from || v.startsWith(`${from}/`)) return to + v.slice(from.length);
-    return v;
-  };
+  const mapPath = materialize(objects, pod, c, root, secretFiles, sts.spec.volumeClaimTemplates ?? []);
 
   // Ports: each containerPort to a free port here.
   const portMap = new Map<number, number>();
@@ -180,6 +229,39 @@ describe('the rendered StatefulSet boots', () => {
       ),
     ).toBe(200);
     await roundTrip(b, 'MYROOTKEY', 'my-own-root-secret-123');
+
+    // The provisioning Job of these values, run twice (post-install, then post-upgrade): same outcome.
+    const secrets = { 'my-objectstore-keys': mine, 'app-login': { password: 'app-password-123' } };
+    const consoleUrl = b.probeUrl({ httpGet: { port: 'console', path: '' } });
+    const first = await runJob(objects, secrets, consoleUrl);
+    expect({ code: first.code, out: first.out }).toMatchObject({ code: 0, out: expect.stringContaining('provisioning done') });
+    expect(first.out).toMatch(/bucket backups created/);
+    const again = await runJob(objects, secrets, consoleUrl);
+    expect({ code: again.code, out: again.out }).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/bucket backups exists[\s\S]*user app exists/),
+    });
+
+    const root = new S3Client({
+      endpoint: b.s3Url,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'MYROOTKEY', secretAccessKey: 'my-own-root-secret-123' },
+    });
+    expect((await root.send(new GetBucketVersioningCommand({ Bucket: 'backups' }))).Status).toBe('Enabled');
+    expect((await root.send(new GetBucketVersioningCommand({ Bucket: 'media' }))).Status).toBeUndefined();
+    // The user logs in with the password from its Secret and holds the policy.
+    const login = await fetch(`${consoleUrl}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'app', password: 'app-password-123' }),
+    });
+    expect(login.status).toBe(200);
+    const session = (await login.json()) as Json;
+    const token = session.data?.token ?? session.token;
+    const policy = await fetch(`${consoleUrl}/api/v1/users/app/policies/backups-rw`, { headers: { authorization: `Bearer ${token}` } });
+    expect(policy.status).toBe(200);
+    expect(JSON.stringify(await policy.json())).toContain('arn:aws:s3:::backups/*');
   });
 
   const pgBase = process.env.TEST_DATABASE_URL ?? process.env.PG_URL;

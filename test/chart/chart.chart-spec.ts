@@ -1,3 +1,6 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { find, helm, CHART, configEnvNames, K8sObject, NAMESPACE, RELEASE, render, strings, validateObject, VALUE_SETS } from './helm';
 
 /**
@@ -236,6 +239,75 @@ describe('values set specifics', () => {
     );
     expect(sts.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(sts.spec.template.spec.tolerations).toHaveLength(1);
+  });
+});
+
+describe('the provisioning Job (existing-secret values)', () => {
+  it('is a post-install/upgrade hook, as locked down as the server, outside the Services, with secrets as files only', () => {
+    const objs = render(VALUE_SETS['existing-secret']);
+    const job = find<Json>(objs, 'Job');
+    expect(job.metadata.annotations['helm.sh/hook']).toBe('post-install,post-upgrade');
+    const pod = job.spec.template.spec;
+    const c = pod.containers[0];
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true });
+    expect(c.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    expect(c.volumeMounts.every((m: Json) => m.readOnly === true)).toBe(true);
+    for (const e of c.env) if (/KEY|SECRET|PASSWORD/.test(e.name)) expect(e.name).toMatch(/_FILE$|_DIR$/);
+    const sources = (name: string) => pod.volumes.find((v: Json) => v.name === name).projected.sources.map((x: Json) => x.secret);
+    expect(sources('credentials')).toEqual([
+      {
+        name: 'my-objectstore-keys',
+        items: [
+          { key: 'access-key', path: 'root-access-key' },
+          { key: 'secret-key', path: 'root-secret-key' },
+        ],
+      },
+    ]);
+    expect(sources('user-passwords')).toEqual([{ name: 'app-login', items: [{ key: 'password', path: 'app' }] }]);
+    // The spec in the ConfigMap names the password's Secret nowhere and holds no password.
+    const spec = JSON.parse(find<Json>(objs, 'ConfigMap', `${FULLNAME}-provisioning`).data['spec.json']);
+    expect(spec.users[0]).toEqual(expect.objectContaining({ username: 'app', tenant: 'acme' }));
+    expect(spec.users[0].passwordSecret).toBeUndefined();
+    // No Service, PDB or NetworkPolicy target selects the Job's pod.
+    const labels = job.spec.template.metadata.labels;
+    for (const svc of objs.filter((o) => o.kind === 'Service') as Json[]) {
+      expect(Object.entries(svc.spec.selector).every(([k, v]) => labels[k] === v)).toBe(false);
+    }
+  });
+});
+
+describe('NOTES.txt', () => {
+  /** helm template leaves NOTES.txt out: render a copy of the chart where it is an ordinary template. */
+  const notes = (args: string[]) => {
+    const dir = mkdtempSync(join(tmpdir(), 'chart-notes-'));
+    try {
+      cpSync(CHART, dir, { recursive: true });
+      const text = readFileSync(join(dir, 'templates', 'NOTES.txt'), 'utf8');
+      rmSync(join(dir, 'templates', 'NOTES.txt'));
+      // Templates must render YAML: NOTES.txt becomes a named template, rendered into a block scalar.
+      writeFileSync(join(dir, 'templates', '_notes.tpl'), `{{- define "test.notes" -}}\n${text}\n{{- end }}\n`);
+      writeFileSync(join(dir, 'templates', 'notes.yaml'), 'notes: |\n{{ include "test.notes" . | indent 2 }}\n');
+      const r = helm(['template', RELEASE, dir, '--namespace', NAMESPACE, '--show-only', 'templates/notes.yaml', ...args]);
+      expect(r.stderr).toBe('');
+      return r.stdout;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it('says how to read the credentials and reach the console and S3', () => {
+    const text = notes([]);
+    expect(text).toContain(`kubectl -n ${NAMESPACE} get secret objectstore-credentials -o jsonpath='{.data.root-access-key}' | base64 -d`);
+    expect(text).toContain(`kubectl -n ${NAMESPACE} get secret objectstore-credentials -o jsonpath='{.data.root-secret-key}' | base64 -d`);
+    expect(text).toContain(`kubectl -n ${NAMESPACE} port-forward svc/objectstore 9001:9001`);
+    expect(text).toContain('aws --endpoint-url http://127.0.0.1:9000 s3 mb s3://my-bucket');
+    const cluster = notes(VALUE_SETS.cluster);
+    expect(cluster).toContain('https://console.example.com/');
+    expect(cluster).toContain('aws --endpoint-url https://s3.example.com s3 mb');
+    expect(notes(VALUE_SETS['existing-secret'])).toContain("get secret my-objectstore-keys -o jsonpath='{.data.access-key}'");
   });
 });
 

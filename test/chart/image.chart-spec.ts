@@ -45,6 +45,21 @@ function envOf(stage: Stage): Record<string, string> {
   return env;
 }
 
+/** A RUN step in bash, without blocking the event loop (npm ci may compile better-sqlite3 when no prebuilt binary downloads). */
+function runStep(command: string, cwd: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('bash', ['-c', command], {
+      cwd,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+    child.stderr?.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
+    child.once('exit', (code) => resolve({ code, out }));
+  });
+}
+
 const dockerfile = parseDockerfile(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'));
 const runtime = dockerfile[dockerfile.length - 1];
 const stepsOf = (op: string) => runtime.steps.filter((s) => s.op === op).map((s) => s.args);
@@ -100,12 +115,8 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
       } else if (step.op === 'RUN') {
         // The machine's npm cache is shared: the image's `npm cache clean` (an image-size step) is not run here.
         const command = mapPaths(step.args.replace(/\s*&&\s*npm cache clean --force/, ''));
-        const r = spawnSync('bash', ['-c', command], {
-          cwd: app,
-          encoding: 'utf8',
-          env: { PATH: process.env.PATH, HOME: process.env.HOME },
-        });
-        if (r.status !== 0) throw new Error(`RUN ${command} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+        const r = await runStep(command, app);
+        if (r.code !== 0) throw new Error(`RUN ${command} failed (${r.code}):\n${r.out}`);
       }
     }
     // Production dependencies only.
@@ -169,5 +180,5 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
 
     child.kill('SIGTERM');
     expect(await new Promise((r) => child!.once('exit', (code) => r(code)))).toBe(0);
-  });
+  }, 1_500_000);
 });

@@ -1,12 +1,13 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Client } from 'pg';
 import { ChildServer, startChildServer } from '../../support/child-server';
 import { eventually } from '../../support/eventually';
 import { createTestDatabase } from '../../support/start-server';
 
-/** LOG_FORMAT=json (every stdout line is a JSON object carrying the request id) and the *_FILE secrets, on the built server. */
+/** On the built server: LOG_FORMAT=json lines with request ids, the *_FILE secrets, /ready following the data volume and the database. */
 describe('the server in a pod', () => {
   let dataDir: string;
   let db: { url: string; drop: () => Promise<void> } | undefined;
@@ -103,4 +104,50 @@ describe('the server in a pod', () => {
       rmSync(secrets, { recursive: true, force: true });
     }
   });
+
+  it('/ready answers 503 while the data volume takes no writes, and 200 again once it does', async () => {
+    server = await startChildServer({ dataDir, databaseUrl: db?.url });
+    const ready = async () => {
+      const res = await fetch(`${server!.endpoint}/ready`);
+      return { status: res.status, body: await res.text() };
+    };
+    expect((await ready()).status).toBe(200);
+    // The blob store's temp directory (where every write starts) becomes a plain file: writes fail.
+    const tmp = join(dataDir, 'tmp');
+    renameSync(tmp, `${tmp}.moved`);
+    writeFileSync(tmp, 'not a directory');
+    try {
+      const broken = await ready();
+      expect(broken.status).toBe(503);
+      expect(JSON.parse(broken.body)).toMatchObject({ error: { storage: { status: 'down' } } });
+      expect((await fetch(`${server.endpoint}/health`)).status).toBe(200);
+    } finally {
+      rmSync(tmp);
+      renameSync(`${tmp}.moved`, tmp);
+    }
+    expect((await ready()).status).toBe(200);
+  });
+
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    '/ready answers 503 while PostgreSQL refuses the server, and 200 again once it accepts',
+    async () => {
+      server = await startChildServer({ dataDir, databaseUrl: db!.url });
+      const name = new URL(db!.url).pathname.slice(1);
+      const admin = new Client({ connectionString: process.env.TEST_DATABASE_URL });
+      await admin.connect();
+      try {
+        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS false`);
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        const status = () => fetch(`${server!.endpoint}/ready`).then(async (r) => ({ status: r.status, body: await r.text() }));
+        const down = await eventually(status, (r) => r.status === 503);
+        expect(down.status).toBe(503);
+        expect(JSON.parse(down.body)).toMatchObject({ error: { database: { status: 'down' } } });
+        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+        expect((await eventually(status, (r) => r.status === 200)).status).toBe(200);
+      } finally {
+        await admin.query(`ALTER DATABASE "${name}" ALLOW_CONNECTIONS true`);
+        await admin.end();
+      }
+    },
+  );
 });
