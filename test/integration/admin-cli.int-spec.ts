@@ -53,7 +53,10 @@ describe('admin CLI (npm run admin)', () => {
 
     // A tenant user may do nothing until a policy says so; creating buckets is enough here (it owns what it creates).
     const canCreate = join(server.dataDir, 'create-buckets.json');
-    writeFileSync(canCreate, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:CreateBucket', Resource: '*' }] }));
+    writeFileSync(
+      canCreate,
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:CreateBucket', Resource: '*' }] }),
+    );
     await admin('policy', 'attach', `dev-${suffix}`, 'create-buckets', canCreate);
     const dev = client(key.accessKeyId, key.secretKey);
     const bucket = uniqueBucket('acme');

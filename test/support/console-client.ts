@@ -99,11 +99,7 @@ export interface TenantFixture {
  * `tenant-full-access` policy to the user, as the migration did for users older than that rule;
  * `{ userPolicy: false }` leaves the user with nothing.
  */
-export async function createTenantFixture(
-  root: ConsoleClient,
-  name: string,
-  opts: { userPolicy?: boolean } = {},
-): Promise<TenantFixture> {
+export async function createTenantFixture(root: ConsoleClient, name: string, opts: { userPolicy?: boolean } = {}): Promise<TenantFixture> {
   const t = await root.post('tenants', { name });
   if (t.status !== 201) throw new Error(`tenant ${name}: ${t.status} ${JSON.stringify(t.body)}`);
   const adminName = `${name}-admin`;

@@ -152,7 +152,12 @@ describe('console users', () => {
       expect(byId.body.data).toEqual(byName.body.data);
       // Strix: the user's fields at the top level too.
       // The fixture's user carries the explicit tenant-full-access policy (tenant users start with none).
-      expect(byId.body).toMatchObject({ username: a.userName, arn: expect.any(String), status: 'active', policies: ['tenant-full-access'] });
+      expect(byId.body).toMatchObject({
+        username: a.userName,
+        arn: expect.any(String),
+        status: 'active',
+        policies: ['tenant-full-access'],
+      });
     });
 
     it('lets users see themselves, not others; tenant admins not other tenants', async () => {
