@@ -114,9 +114,19 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
           cpSync(join(ROOT, src), srcs.length > 1 || dest.endsWith('/') ? join(dest, src) : dest, { recursive: true });
       } else if (step.op === 'RUN') {
         // The machine's npm cache is shared: the image's `npm cache clean` (an image-size step) is not run here.
-        const command = mapPaths(step.args.replace(/\s*&&\s*npm cache clean --force/, ''));
+        // better-sqlite3's native build is taken from this checkout (same version, same Node) rather than
+        // compiled a second time: without its prebuilt download (closed network) the compile alone took
+        // 600-1050 s of CI here. The install itself (which packages, --omit=dev) is the image's own.
+        let command = mapPaths(step.args.replace(/\s*&&\s*npm cache clean --force/, ''));
+        const nativeReuse = /^npm ci\b/.test(command) && existsSync(join(ROOT, 'node_modules', 'better-sqlite3', 'build'));
+        if (nativeReuse) command = command.replace(/^npm ci\b/, 'npm ci --ignore-scripts');
         const r = await runStep(command, app);
         if (r.code !== 0) throw new Error(`RUN ${command} failed (${r.code}):\n${r.out}`);
+        if (nativeReuse) {
+          cpSync(join(ROOT, 'node_modules', 'better-sqlite3', 'build'), join(app, 'node_modules', 'better-sqlite3', 'build'), {
+            recursive: true,
+          });
+        }
       }
     }
     // Production dependencies only.
