@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
@@ -19,6 +20,7 @@ import {
   PutBucketAclCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { rawRequest } from '../../support/raw-request';
 import { UsersService } from '../../../src/iam/users.service';
 import { s3Fixture } from '../../support/s3-fixture';
 import { startServer, uniqueBucket } from '../../support/start-server';
@@ -169,8 +171,30 @@ describe('AWS-exact answers', () => {
     await f.s3.send(
       new PutObjectCommand({ Bucket: f.bucket, Key: 'enc', Body: 'gzipped?', ContentEncoding: 'gzip', ChecksumAlgorithm: 'CRC32' }),
     );
-    const h = await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc' }));
-    expect(h.ContentEncoding).toBe('gzip');
+    expect((await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc' }))).ContentEncoding).toBe('gzip');
+    // A streamed body goes out aws-chunked with a checksum trailer: Content-Encoding "gzip,aws-chunked".
+    const body = Buffer.from('streamed and gzipped?');
+    await f.s3.send(
+      new PutObjectCommand({
+        Bucket: f.bucket,
+        Key: 'enc-stream',
+        Body: Readable.from([body]),
+        ContentLength: body.length,
+        ContentEncoding: 'gzip',
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    expect((await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc-stream' }))).ContentEncoding).toBe('gzip');
+    const raw = await rawRequest(f.server, {
+      method: 'PUT',
+      path: `/${f.bucket}/enc-raw`,
+      headers: { 'content-encoding': 'aws-chunked,br', 'x-amz-decoded-content-length': '2' },
+      body: '2\r\nhi\r\n0\r\n\r\n',
+      payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    });
+    expect(raw.status).toBe(200);
+    const h = await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc-raw' }));
+    expect(h.ContentEncoding).toBe('br');
   });
 
   it('answers x-amz-expiration on PutObject when a lifecycle rule applies', async () => {
