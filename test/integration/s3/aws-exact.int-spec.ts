@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
@@ -134,18 +135,32 @@ describe('AWS-exact answers', () => {
   });
 
   it('checks x-amz-expected-bucket-owner', async () => {
+    await f.s3.send(new PutObjectCommand({ Bucket: f.bucket, Key: 'owned', Body: 'x' }));
     await expect(f.s3.send(new HeadBucketCommand({ Bucket: f.bucket, ExpectedBucketOwner: '111122223333' }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 403 },
     });
     await expect(
-      f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'pre', ExpectedBucketOwner: '111122223333' })),
+      f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'owned', ExpectedBucketOwner: '111122223333' })),
     ).rejects.toMatchObject({
       name: 'AccessDenied',
     });
+    await expect(
+      f.s3.send(
+        new CopyObjectCommand({
+          Bucket: f.bucket,
+          Key: 'pre-copy',
+          CopySource: `${f.bucket}/owned`,
+          ExpectedSourceBucketOwner: '111122223333',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
     // The owner's canonical id (as GetBucketAcl shows it) passes.
     const owner = (await f.s3.send(new GetBucketAclCommand({ Bucket: f.bucket }))).Owner!.ID!;
-    const got = await f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'pre', ExpectedBucketOwner: owner }));
+    const got = await f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'owned', ExpectedBucketOwner: owner }));
     expect(await got.Body!.transformToString()).toBe('x');
+    await f.s3.send(
+      new CopyObjectCommand({ Bucket: f.bucket, Key: 'pre-copy', CopySource: `${f.bucket}/owned`, ExpectedSourceBucketOwner: owner }),
+    );
   });
 
   it('returns tag sets sorted by key', async () => {
