@@ -212,7 +212,7 @@ describe('AWS-exact answers', () => {
     expect(h.ContentEncoding).toBe('br');
   });
 
-  it('answers x-amz-expiration on PutObject when a lifecycle rule applies', async () => {
+  it('answers x-amz-expiration on PutObject and CompleteMultipartUpload when a lifecycle rule applies', async () => {
     const bucket = uniqueBucket('lc');
     await f.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await f.s3.send(
@@ -225,6 +225,17 @@ describe('AWS-exact answers', () => {
     expect(put.Expiration).toMatch(/^expiry-date=".*", rule-id="logs"$/);
     const other = await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/a', Body: 'x' }));
     expect(other.Expiration).toBeUndefined();
+    const { UploadId } = await f.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'logs/mp' }));
+    const part = await f.s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'logs/mp', UploadId, PartNumber: 1, Body: 'x' }));
+    const done = await f.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'logs/mp',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    expect(done.Expiration).toMatch(/^expiry-date=".*", rule-id="logs"$/);
   });
 
   it('gives writes in a versioning-suspended bucket the null version', async () => {
