@@ -17,6 +17,11 @@ export class AclViews {
     for (const g of list) if (g.grantee.type === 'CanonicalUser') names.set(g.grantee.id, (await this.iam.owner(g.grantee.id)).displayName);
     return aclOut(await this.iam.owner(ownerId), list, (id) => names.get(id) ?? id);
   }
+
+  /** Grants as the S3 API stores them: every CanonicalUser id must name a user (else 400, InvalidArgument). */
+  resolve(grants: AclGrant[]): Promise<AclGrant[]> {
+    return this.iam.resolveGrants(grants);
+  }
 }
 
 /** The grants a PUT …/acl asks for: a canned ACL or a list of grants, exactly one of them. */

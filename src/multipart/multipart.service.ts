@@ -138,6 +138,8 @@ export interface CompletedUpload {
   /** The bucket has a versioning state: S3 then reports the version id. */
   versioned: boolean;
   encryption: ObjectEncryption | null;
+  /** The object's tags (from CreateMultipartUpload), for the lifecycle rules that filter on them. */
+  tags: ObjectTags | null;
 }
 
 export interface CopiedPart extends PartView {
@@ -401,6 +403,7 @@ export class MultipartService {
       versionId: row.versionId,
       versioned: bucket.versioning !== null,
       encryption: row.sse,
+      tags: row.tags,
     };
   }
 
@@ -509,7 +512,16 @@ export class MultipartService {
       },
       { name: OBJECT_EVENT.completeMultipartUpload, origin: input.origin },
     );
-    return { etag, size, lastModified: new Date(now), checksums, versionId: row.versionId, versioned, encryption: upload.sse };
+    return {
+      etag,
+      size,
+      lastModified: new Date(now),
+      checksums,
+      versionId: row.versionId,
+      versioned,
+      encryption: upload.sse,
+      tags: upload.tags,
+    };
   }
 
   private async objectChecksums(

@@ -25,7 +25,7 @@ import type { PayloadMode } from './auth/auth.types';
 import { domainToS3 } from './errors/domain-to-s3';
 import { S3Error } from './errors/s3-error';
 import { S3Call, S3Payload } from './handlers/handles-s3.decorator';
-import { header } from './handlers/request-values';
+import { header, parseCopySource } from './handlers/request-values';
 import { corsResponseHeaders, matchCorsRule } from './http/cors';
 import { H } from './http/headers';
 import { actionFor, policyContext } from './http/policy-context';
@@ -198,6 +198,13 @@ export class S3Server {
         !(await this.buckets.hasExpectedOwner(route.bucket, expectedOwner))
       ) {
         throw new S3Error('AccessDenied');
+      }
+      // x-amz-source-expected-bucket-owner: the same for the source of CopyObject / UploadPartCopy.
+      const expectedSourceOwner = header(req.headers, H.amzSourceExpectedBucketOwner);
+      const copySource = header(req.headers, H.amzCopySource);
+      if (expectedSourceOwner !== undefined && copySource !== undefined) {
+        const source = parseCopySource(copySource);
+        if (!(await this.buckets.hasExpectedOwner(source.bucket, expectedSourceOwner))) throw new S3Error('AccessDenied');
       }
       const principal = identity?.principal ?? ANONYMOUS;
       checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);

@@ -119,7 +119,7 @@ export class BucketAccessController {
   async putAcl(@Req() req: ConsoleRequest, @Param('name') name: string, @Body() dto: PutAclDto) {
     await this.storage.bucket(req, name, 's3:PutBucketAcl');
     const { ownerId } = await this.buckets.getAcl(name);
-    await this.buckets.setAcl(name, grantsOfRequest(dto, ownerId));
+    await this.buckets.setAcl(name, await this.acls.resolve(grantsOfRequest(dto, ownerId)));
     const after = await this.buckets.getAcl(name);
     return ok(await this.acls.dto(after.ownerId, after.grants));
   }

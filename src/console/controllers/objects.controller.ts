@@ -187,7 +187,7 @@ export class ObjectsController {
     const info = await this.storage.bucket(req, bucket, versionId ? 's3:PutObjectVersionAcl' : 's3:PutObjectAcl', key, versionId);
     this.note(req, info.tenantId, bucket, key);
     const { ownerId } = await this.acls.get(bucket, key, versionId);
-    await this.acls.set(bucket, key, grantsOfRequest(dto, ownerId, info.ownerId), versionId);
+    await this.acls.set(bucket, key, await this.aclViews.resolve(grantsOfRequest(dto, ownerId, info.ownerId)), versionId);
     const after = await this.acls.get(bucket, key, versionId);
     return ok(await this.aclViews.dto(after.ownerId, after.grants));
   }

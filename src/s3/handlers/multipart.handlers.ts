@@ -1,3 +1,5 @@
+import { LifecycleService } from '../../lifecycle/lifecycle.service';
+import { expirationHeader } from '../http/expiration-header';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import { IamService } from '../../iam/iam.service';
@@ -50,6 +52,7 @@ export class MultipartHandlers {
   constructor(
     private readonly multipart: MultipartService,
     private readonly iam: IamService,
+    private readonly lifecycle: LifecycleService,
   ) {}
 
   @HandlesS3('CreateMultipartUpload')
@@ -143,6 +146,12 @@ export class MultipartHandlers {
       conditions: writeConditions(call.headers),
       origin: eventOrigin(call),
     });
+    // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the request).
+    const expiration = expirationHeader(
+      await this.lifecycle
+        .expirationOfWritten(call.bucket, { key: call.key, size: done.size, lastModified: done.lastModified, tags: done.tags })
+        .catch(() => undefined),
+    );
     return S3Result.xml(
       completeMultipartUploadResultXml({
         location: objectLocation(call),
@@ -151,7 +160,11 @@ export class MultipartHandlers {
         etag: done.etag,
         checksums: done.checksums,
       }),
-      { ...versionHeaders(done.versioned, done.versionId), ...encryptionResponseHeaders(done.encryption) },
+      {
+        ...versionHeaders(done.versioned, done.versionId),
+        ...encryptionResponseHeaders(done.encryption),
+        ...(expiration ? { [H.amzExpiration]: expiration } : {}),
+      },
     );
   }
 

@@ -18,7 +18,9 @@ export function header(headers: IncomingHttpHeaders, name: string): string | und
 export function metadataFromHeaders(headers: IncomingHttpHeaders): ObjectMetadata {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
-    const v = header(headers, name);
+    let v = header(headers, name);
+    // aws-chunked is the framing of this upload, not an encoding of the object: S3 drops it.
+    if (v !== undefined && name === H.contentEncoding) v = withoutAwsChunked(v);
     if (v !== undefined) stored[name] = v;
   }
   const user: Record<string, string> = {};
@@ -32,6 +34,15 @@ export function metadataFromHeaders(headers: IncomingHttpHeaders): ObjectMetadat
   }
   if (size > MAX_USER_METADATA) throw new S3Error('MetadataTooLarge', { fields: { MaxSizeAllowed: MAX_USER_METADATA } });
   return { headers: stored, user };
+}
+
+/** A Content-Encoding without its `aws-chunked` token(s); undefined when nothing else is left. */
+export function withoutAwsChunked(value: string): string | undefined {
+  const rest = value
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '' && t.toLowerCase() !== 'aws-chunked');
+  return rest.length ? rest.join(',') : undefined;
 }
 
 export function httpDate(headers: IncomingHttpHeaders, name: string): Date | undefined {

@@ -58,6 +58,7 @@ export const H = {
   amzWebsiteRedirectLocation: 'x-amz-website-redirect-location',
   amzExpiration: 'x-amz-expiration',
   amzExpectedBucketOwner: 'x-amz-expected-bucket-owner',
+  amzSourceExpectedBucketOwner: 'x-amz-source-expected-bucket-owner',
   origin: 'origin',
   accessControlRequestMethod: 'access-control-request-method',
   accessControlRequestHeaders: 'access-control-request-headers',

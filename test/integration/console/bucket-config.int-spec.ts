@@ -170,6 +170,12 @@ describe('console bucket configuration', () => {
     const badGroup = await a.admin.put(cfg('acl'), { grants: [{ grantee: { type: 'Group', uri: 'http://nope' }, permission: 'READ' }] });
     expect(badGroup.status).toBe(400);
     expect(badGroup.body.fields['grants.0.grantee.uri']).toBeDefined();
+    // A grant to a user that does not exist is refused, as on the S3 port.
+    const unknown = await a.admin.put(cfg('acl'), {
+      grants: [{ grantee: { type: 'CanonicalUser', id: 'no-such-user' }, permission: 'READ' }],
+    });
+    expect(unknown.status).toBe(400);
+    expect((await a.admin.get(cfg('acl'))).body.data.grants).toHaveLength(2);
     expect((await a.admin.put(cfg('acl'), { acl: 'private' })).body.data.grants).toHaveLength(1);
   });
 

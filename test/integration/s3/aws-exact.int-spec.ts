@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import {
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
@@ -19,6 +21,7 @@ import {
   PutBucketAclCommand,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { rawRequest } from '../../support/raw-request';
 import { UsersService } from '../../../src/iam/users.service';
 import { s3Fixture } from '../../support/s3-fixture';
 import { startServer, uniqueBucket } from '../../support/start-server';
@@ -132,18 +135,32 @@ describe('AWS-exact answers', () => {
   });
 
   it('checks x-amz-expected-bucket-owner', async () => {
+    await f.s3.send(new PutObjectCommand({ Bucket: f.bucket, Key: 'owned', Body: 'x' }));
     await expect(f.s3.send(new HeadBucketCommand({ Bucket: f.bucket, ExpectedBucketOwner: '111122223333' }))).rejects.toMatchObject({
       $metadata: { httpStatusCode: 403 },
     });
     await expect(
-      f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'pre', ExpectedBucketOwner: '111122223333' })),
+      f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'owned', ExpectedBucketOwner: '111122223333' })),
     ).rejects.toMatchObject({
       name: 'AccessDenied',
     });
+    await expect(
+      f.s3.send(
+        new CopyObjectCommand({
+          Bucket: f.bucket,
+          Key: 'pre-copy',
+          CopySource: `${f.bucket}/owned`,
+          ExpectedSourceBucketOwner: '111122223333',
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDenied' });
     // The owner's canonical id (as GetBucketAcl shows it) passes.
     const owner = (await f.s3.send(new GetBucketAclCommand({ Bucket: f.bucket }))).Owner!.ID!;
-    const got = await f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'pre', ExpectedBucketOwner: owner }));
+    const got = await f.s3.send(new GetObjectCommand({ Bucket: f.bucket, Key: 'owned', ExpectedBucketOwner: owner }));
     expect(await got.Body!.transformToString()).toBe('x');
+    await f.s3.send(
+      new CopyObjectCommand({ Bucket: f.bucket, Key: 'pre-copy', CopySource: `${f.bucket}/owned`, ExpectedSourceBucketOwner: owner }),
+    );
   });
 
   it('returns tag sets sorted by key', async () => {
@@ -169,11 +186,33 @@ describe('AWS-exact answers', () => {
     await f.s3.send(
       new PutObjectCommand({ Bucket: f.bucket, Key: 'enc', Body: 'gzipped?', ContentEncoding: 'gzip', ChecksumAlgorithm: 'CRC32' }),
     );
-    const h = await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc' }));
-    expect(h.ContentEncoding).toBe('gzip');
+    expect((await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc' }))).ContentEncoding).toBe('gzip');
+    // A streamed body goes out aws-chunked with a checksum trailer: Content-Encoding "gzip,aws-chunked".
+    const body = Buffer.from('streamed and gzipped?');
+    await f.s3.send(
+      new PutObjectCommand({
+        Bucket: f.bucket,
+        Key: 'enc-stream',
+        Body: Readable.from([body]),
+        ContentLength: body.length,
+        ContentEncoding: 'gzip',
+        ChecksumAlgorithm: 'CRC32',
+      }),
+    );
+    expect((await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc-stream' }))).ContentEncoding).toBe('gzip');
+    const raw = await rawRequest(f.server, {
+      method: 'PUT',
+      path: `/${f.bucket}/enc-raw`,
+      headers: { 'content-encoding': 'aws-chunked,br', 'x-amz-decoded-content-length': '2' },
+      body: '2\r\nhi\r\n0\r\n\r\n',
+      payloadHash: 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+    });
+    expect(raw.status).toBe(200);
+    const h = await f.s3.send(new HeadObjectCommand({ Bucket: f.bucket, Key: 'enc-raw' }));
+    expect(h.ContentEncoding).toBe('br');
   });
 
-  it('answers x-amz-expiration on PutObject when a lifecycle rule applies', async () => {
+  it('answers x-amz-expiration on PutObject and CompleteMultipartUpload when a lifecycle rule applies', async () => {
     const bucket = uniqueBucket('lc');
     await f.s3.send(new CreateBucketCommand({ Bucket: bucket }));
     await f.s3.send(
@@ -186,6 +225,17 @@ describe('AWS-exact answers', () => {
     expect(put.Expiration).toMatch(/^expiry-date=".*", rule-id="logs"$/);
     const other = await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'data/a', Body: 'x' }));
     expect(other.Expiration).toBeUndefined();
+    const { UploadId } = await f.s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'logs/mp' }));
+    const part = await f.s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'logs/mp', UploadId, PartNumber: 1, Body: 'x' }));
+    const done = await f.s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key: 'logs/mp',
+        UploadId,
+        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+      }),
+    );
+    expect(done.Expiration).toMatch(/^expiry-date=".*", rule-id="logs"$/);
   });
 
   it('gives writes in a versioning-suspended bucket the null version', async () => {
