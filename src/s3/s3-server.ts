@@ -55,6 +55,8 @@ const ABSENT_OBJECT = new Set<string>(['ObjectNotFound', 'VersionNotFound']);
 export class S3Server {
   private readonly logger = new Logger(S3Server.name);
   private readonly hostId: string;
+  /** Uploads in flight per client IP (s3MaxUploadsPerClient). */
+  private readonly uploadsInFlight = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -107,7 +109,15 @@ export class S3Server {
     let resource = rawPath;
     let audited: { bucket?: string; key?: string; principal: Principal | null; mutating: boolean; sourceIp?: string | null } | undefined;
     let errorCode: string | undefined;
+    const release = this.admitUpload(req, res);
     try {
+      if (release === false) {
+        throw new S3Error('SlowDown', {
+          message: 'Too many uploads in flight from your address; retry later.',
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      this.watchIdleBody(req, res, requestId);
       resource = safeDecode(rawPath);
       // Cluster mode: node-to-node routes (/_cluster/…), HMAC-signed, served by src/cluster.
       if (this.cluster?.handles(rawPath)) {
@@ -241,7 +251,7 @@ export class S3Server {
       const s3err = this.toS3Error(err, requestId, operation);
       errorCode = s3err.code;
       // A body we did not read would be parsed as the next request: close the connection instead.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
       try {
         writeError(res, s3err, method, requestId, this.hostId, resource);
       } catch (writeErr) {
@@ -281,6 +291,45 @@ export class S3Server {
         });
       }
     }
+  }
+
+  /**
+   * Counts an upload (a request with a body) against its client IP. false = over the cap (the
+   * request is refused); otherwise the slot is given back when the response closes.
+   */
+  private admitUpload(req: IncomingMessage, res: ServerResponse): boolean | undefined {
+    const cap = this.config.s3MaxUploadsPerClient;
+    if (cap === 0 || !hasBody(req)) return undefined;
+    const ip = req.socket?.remoteAddress ?? '';
+    const inFlight = this.uploadsInFlight.get(ip) ?? 0;
+    if (inFlight >= cap) return false;
+    this.uploadsInFlight.set(ip, inFlight + 1);
+    res.once('close', () => {
+      const n = (this.uploadsInFlight.get(ip) ?? 1) - 1;
+      if (n <= 0) this.uploadsInFlight.delete(ip);
+      else this.uploadsInFlight.set(ip, n);
+    });
+    return true;
+  }
+
+  /**
+   * A body that stops arriving for s3IdleBodyTimeoutMs: the request is answered RequestTimeout
+   * (as S3 does) and the connection closed. Only while the body is being received: a long
+   * server-side step afterwards is not the client's idleness.
+   */
+  private watchIdleBody(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    const idleMs = this.config.s3IdleBodyTimeoutMs;
+    if (idleMs === 0 || req.complete || !hasBody(req)) return;
+    req.setTimeout(idleMs, () => {
+      if (req.complete) return;
+      const timedOut = new S3Error('RequestTimeout');
+      if (res.headersSent) return void req.destroy(timedOut);
+      res.setHeader('Connection', 'close');
+      writeError(res, timedOut, req.method ?? 'GET', requestId, this.hostId, safeDecode(req.url ?? '/'));
+      // Then fail the body the handler is still waiting for: it cleans up what it wrote so far.
+      res.once('finish', () => req.destroy(timedOut));
+    });
+    req.once('end', () => req.setTimeout(0));
   }
 
   /**
@@ -411,6 +460,12 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** A request that sends a body (Content-Length above 0, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function isSecure(req: IncomingMessage): boolean {
