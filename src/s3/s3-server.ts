@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { IdGenerator } from '../common/ids';
 import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
@@ -43,6 +44,8 @@ const MUTATING_METHODS = new Set(['PUT', 'POST', 'DELETE']);
 const DENIAL_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed', 'ExpiredToken']);
 const AUTH_QUERY_KEYS = ['X-Amz-Signature', 'X-Amz-Credential', 'Signature', 'AWSAccessKeyId'];
 const NO_TRAILERS = () => ({});
+/** Retry-After of a 503 for a passing fault (database outage). */
+const RETRY_AFTER_SECONDS = '5';
 /** Domain errors saying the addressed object (version) is not there. */
 const ABSENT_OBJECT = new Set<string>(['ObjectNotFound', 'VersionNotFound']);
 
@@ -248,7 +251,7 @@ export class S3Server {
       const result = await this.dispatcher.dispatch(call);
       await writeResult(res, result, method);
     } catch (err) {
-      const s3err = this.toS3Error(err, requestId, operation);
+      const s3err = this.toS3Error(err, req, requestId, operation);
       errorCode = s3err.code;
       // A body we did not read would be parsed as the next request: close the connection instead.
       if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
@@ -442,12 +445,20 @@ export class S3Server {
     return { body: req, length: declared, sha256: mode.kind === 'sha256' ? mode.sha256 : undefined, trailers: NO_TRAILERS };
   }
 
-  private toS3Error(err: unknown, requestId: string, operation: string): S3Error {
+  private toS3Error(err: unknown, req: IncomingMessage, requestId: string, operation: string): S3Error {
     if (err instanceof S3Error) return err;
     if (err instanceof DomainError) return domainToS3(err);
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted') {
+    // The client's body broke off: only while the body is still arriving (a GET's request is complete).
+    if (!req.complete && (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted')) {
       return new S3Error('IncompleteBody');
+    }
+    if (isDatabaseUnavailable(err)) {
+      this.logger.warn({ msg: `database unavailable in ${operation}: answered 503`, requestId, error: String(err) });
+      return new S3Error('ServiceUnavailable', {
+        message: 'The service is temporarily unavailable (metadata database unreachable). Please retry.',
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+      });
     }
     this.logger.error({ msg: `unhandled error in ${operation}`, requestId, error: String(err) }, (err as Error)?.stack);
     return new S3Error('InternalError');
