@@ -31,6 +31,8 @@ export interface AppConfig {
   readonly s3RequestTimeoutMs: number;
   /** S3 port: uploads (requests with a body) in flight from one client IP; beyond, 503 SlowDown. 0 = no limit. */
   readonly s3MaxUploadsPerClient: number;
+  /** Bytes kept in a ballast file in dataDir and released when the disk is full, so that deletes still work; 0 = none. */
+  readonly diskReserveBytes: number;
   /** Largest object accepted by a single PUT (S3: 5 GiB). */
   readonly maxObjectSize: number;
   /** Temp files and unreferenced blobs older than this are removed by the sweeper. */

@@ -237,6 +237,7 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     s3IdleBodyTimeoutMs: int('S3_IDLE_BODY_TIMEOUT_SECONDS', 60) * 1000,
     s3RequestTimeoutMs: int('S3_REQUEST_TIMEOUT_SECONDS', 0) * 1000,
     s3MaxUploadsPerClient: int('S3_MAX_UPLOADS_PER_CLIENT', 64),
+    diskReserveBytes: int('DISK_RESERVE_BYTES', 64 * 1024 * 1024),
     maxObjectSize: int('MAX_OBJECT_SIZE', 5 * GIB, 1),
     sweepGraceMs: int('SWEEP_GRACE_SECONDS', 3600) * 1000,
     sweepIntervalMs: int('SWEEP_INTERVAL_SECONDS', 600, 1) * 1000,

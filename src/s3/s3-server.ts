@@ -10,6 +10,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { DiskReserve } from '../storage/disk-reserve.service';
+import { isStorageFull } from '../storage/storage-full';
 import { IdGenerator } from '../common/ids';
 import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
@@ -75,6 +77,7 @@ export class S3Server {
     private readonly bucketConfigs: BucketConfigService,
     private readonly buckets: BucketsService,
     private readonly objects: ObjectsService,
+    private readonly diskReserve: DiskReserve,
     @Optional() private readonly cluster?: ClusterInternalService,
     @Optional() private readonly forwarding?: S3ClusterForwarding,
   ) {
@@ -248,8 +251,13 @@ export class S3Server {
           }),
         req,
       };
+      const deletes = route.spec.method === 'DELETE' || route.name === 'DeleteObjects';
+      // On a full disk a delete still needs a little room (the database log): the reserve gives it.
+      if (deletes) await this.diskReserve.makeRoomForDelete();
+      else if (hasBody(req) && !(await this.diskReserve.roomForWrite())) throw new S3Error('InsufficientStorage');
       const result = await this.dispatcher.dispatch(call);
       await writeResult(res, result, method);
+      if (deletes) this.diskReserve.restoreSoon();
     } catch (err) {
       const s3err = this.toS3Error(err, req, requestId, operation);
       errorCode = s3err.code;
@@ -452,6 +460,11 @@ export class S3Server {
     // The client's body broke off: only while the body is still arriving (a GET's request is complete).
     if (!req.complete && (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted')) {
       return new S3Error('IncompleteBody');
+    }
+    if (isStorageFull(err)) {
+      this.diskReserve.noteFull();
+      this.logger.warn({ msg: `disk full in ${operation}: answered 507`, requestId, error: String(err) });
+      return new S3Error('InsufficientStorage');
     }
     if (isDatabaseUnavailable(err)) {
       this.logger.warn({ msg: `database unavailable in ${operation}: answered 503`, requestId, error: String(err) });
