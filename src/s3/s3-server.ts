@@ -218,6 +218,10 @@ export class S3Server {
       const principal = identity?.principal ?? ANONYMOUS;
       checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);
       assertKnownStorageClass(req.headers);
+      const deletes = route.spec.method === 'DELETE' || route.name === 'DeleteObjects';
+      // On a full disk a delete still needs a little room (the database log): the reserve gives it.
+      if (deletes) await this.diskReserve.makeRoomForDelete();
+      else if (hasBody(req) && !(await this.diskReserve.roomForWrite())) throw new S3Error('InsufficientStorage');
       // The client holds the body back until it hears this: only an authorized request gets it.
       if (expectsContinue) res.writeContinue();
       // Cluster mode: a bucket held by another node is streamed there (that node audits it).
@@ -251,10 +255,6 @@ export class S3Server {
           }),
         req,
       };
-      const deletes = route.spec.method === 'DELETE' || route.name === 'DeleteObjects';
-      // On a full disk a delete still needs a little room (the database log): the reserve gives it.
-      if (deletes) await this.diskReserve.makeRoomForDelete();
-      else if (hasBody(req) && !(await this.diskReserve.roomForWrite())) throw new S3Error('InsufficientStorage');
       const result = await this.dispatcher.dispatch(call);
       await writeResult(res, result, method);
       if (deletes) this.diskReserve.restoreSoon();
