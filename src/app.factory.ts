@@ -41,7 +41,16 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const root = await app.get(IamService).bootstrapRoot();
 
   const s3Server = app.get(S3Server);
-  const s3 = createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, s3Server.handle);
+  const s3 = createServer(
+    {
+      keepAliveTimeout: 65_000,
+      headersTimeout: config.s3HeadersTimeoutMs,
+      requestTimeout: config.s3RequestTimeoutMs,
+      // How often Node looks for connections past those timeouts (its default, 30 s, would double them).
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, Math.floor(config.s3HeadersTimeoutMs / 4))),
+    },
+    s3Server.handle,
+  );
   // `Expect: 100-continue` is answered after authentication and authorization, an unknown expectation by S3's rules (never Node's 417).
   s3.on('checkContinue', s3Server.handleExpectContinue);
   s3.on('checkExpectation', s3Server.handle);

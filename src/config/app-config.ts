@@ -23,6 +23,16 @@ export interface AppConfig {
   readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   /** Log format: `json` (one object per line) or `text`. */
   readonly logFormat: 'json' | 'text';
+  /** S3 port: a request whose headers have not all arrived after this long is answered 408 and closed. */
+  readonly s3HeadersTimeoutMs: number;
+  /** S3 port: a request body that sends nothing for this long is answered RequestTimeout and closed; 0 = never. */
+  readonly s3IdleBodyTimeoutMs: number;
+  /** S3 port: longest a whole request may take (0 = no limit: large uploads are slow). */
+  readonly s3RequestTimeoutMs: number;
+  /** S3 port: uploads (requests with a body) in flight from one client IP; beyond, 503 SlowDown. 0 = no limit. */
+  readonly s3MaxUploadsPerClient: number;
+  /** Bytes kept in a ballast file in dataDir and released when the disk is full, so that deletes still work; 0 = none. */
+  readonly diskReserveBytes: number;
   /** Largest object accepted by a single PUT (S3: 5 GiB). */
   readonly maxObjectSize: number;
   /** Temp files and unreferenced blobs older than this are removed by the sweeper. */

@@ -233,6 +233,11 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     sseCustomerKeyOverHttp: bool('SSE_C_ALLOW_HTTP', false),
     logLevel,
     logFormat,
+    s3HeadersTimeoutMs: int('S3_HEADERS_TIMEOUT_SECONDS', 30, 1) * 1000,
+    s3IdleBodyTimeoutMs: int('S3_IDLE_BODY_TIMEOUT_SECONDS', 60) * 1000,
+    s3RequestTimeoutMs: int('S3_REQUEST_TIMEOUT_SECONDS', 0) * 1000,
+    s3MaxUploadsPerClient: int('S3_MAX_UPLOADS_PER_CLIENT', 64),
+    diskReserveBytes: int('DISK_RESERVE_BYTES', 64 * 1024 * 1024),
     maxObjectSize: int('MAX_OBJECT_SIZE', 5 * GIB, 1),
     sweepGraceMs: int('SWEEP_GRACE_SECONDS', 3600) * 1000,
     sweepIntervalMs: int('SWEEP_INTERVAL_SECONDS', 600, 1) * 1000,
@@ -260,6 +265,9 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     cluster,
     ...overrides,
   };
+  if (config.s3RequestTimeoutMs > 0 && config.s3RequestTimeoutMs < config.s3HeadersTimeoutMs) {
+    problems.push('S3_REQUEST_TIMEOUT_SECONDS must be 0 or at least S3_HEADERS_TIMEOUT_SECONDS');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

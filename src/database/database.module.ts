@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { DiskReserve } from '../storage/disk-reserve.service';
 import { dataSourceOptions } from './data-source';
 import { DATA_SOURCE, DatabaseService } from './database.service';
 import { bindNumericParameters } from './sqlite-parameters';
@@ -31,8 +32,10 @@ async function migrate(ds: DataSource): Promise<void> {
   providers: [
     {
       provide: DATA_SOURCE,
-      inject: [APP_CONFIG],
-      useFactory: async (config: AppConfig) => {
+      inject: [APP_CONFIG, DiskReserve],
+      useFactory: async (config: AppConfig, reserve: DiskReserve) => {
+        // On a full disk the reserve is released first: SQLite needs a little room to open.
+        await reserve.prepareAtBoot();
         const ds = new DataSource(dataSourceOptions(config));
         await ds.initialize();
         await migrate(ds);

@@ -9,6 +9,9 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
+import { DiskReserve } from '../storage/disk-reserve.service';
+import { isStorageFull } from '../storage/storage-full';
 import { IdGenerator } from '../common/ids';
 import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
@@ -43,6 +46,8 @@ const MUTATING_METHODS = new Set(['PUT', 'POST', 'DELETE']);
 const DENIAL_CODES = new Set(['AccessDenied', 'SignatureDoesNotMatch', 'InvalidAccessKeyId', 'RequestTimeTooSkewed', 'ExpiredToken']);
 const AUTH_QUERY_KEYS = ['X-Amz-Signature', 'X-Amz-Credential', 'Signature', 'AWSAccessKeyId'];
 const NO_TRAILERS = () => ({});
+/** Retry-After of a 503 for a passing fault (database outage). */
+const RETRY_AFTER_SECONDS = '5';
 /** Domain errors saying the addressed object (version) is not there. */
 const ABSENT_OBJECT = new Set<string>(['ObjectNotFound', 'VersionNotFound']);
 
@@ -55,6 +60,8 @@ const ABSENT_OBJECT = new Set<string>(['ObjectNotFound', 'VersionNotFound']);
 export class S3Server {
   private readonly logger = new Logger(S3Server.name);
   private readonly hostId: string;
+  /** Uploads in flight per client IP (s3MaxUploadsPerClient). */
+  private readonly uploadsInFlight = new Map<string, number>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -70,6 +77,7 @@ export class S3Server {
     private readonly bucketConfigs: BucketConfigService,
     private readonly buckets: BucketsService,
     private readonly objects: ObjectsService,
+    private readonly diskReserve: DiskReserve,
     @Optional() private readonly cluster?: ClusterInternalService,
     @Optional() private readonly forwarding?: S3ClusterForwarding,
   ) {
@@ -107,7 +115,15 @@ export class S3Server {
     let resource = rawPath;
     let audited: { bucket?: string; key?: string; principal: Principal | null; mutating: boolean; sourceIp?: string | null } | undefined;
     let errorCode: string | undefined;
+    const release = this.admitUpload(req, res);
     try {
+      if (release === false) {
+        throw new S3Error('SlowDown', {
+          message: 'Too many uploads in flight from your address; retry later.',
+          headers: { 'Retry-After': '1' },
+        });
+      }
+      this.watchIdleBody(req, res, requestId);
       resource = safeDecode(rawPath);
       // Cluster mode: node-to-node routes (/_cluster/…), HMAC-signed, served by src/cluster.
       if (this.cluster?.handles(rawPath)) {
@@ -209,6 +225,10 @@ export class S3Server {
       const principal = identity?.principal ?? ANONYMOUS;
       checkEncryptionHeaders(route.name, req.headers, secure, this.config.sseCustomerKeyOverHttp);
       assertKnownStorageClass(req.headers);
+      const deletes = route.spec.method === 'DELETE' || route.name === 'DeleteObjects';
+      // On a full disk a delete still needs a little room (the database log): the reserve gives it.
+      if (deletes) await this.diskReserve.makeRoomForDelete();
+      else if (hasBody(req) && !(await this.diskReserve.roomForWrite())) throw new S3Error('InsufficientStorage');
       // The client holds the body back until it hears this: only an authorized request gets it.
       if (expectsContinue) res.writeContinue();
       // Cluster mode: a bucket held by another node is streamed there (that node audits it).
@@ -244,11 +264,12 @@ export class S3Server {
       };
       const result = await this.dispatcher.dispatch(call);
       await writeResult(res, result, method);
+      if (deletes) this.diskReserve.restoreSoon();
     } catch (err) {
-      const s3err = this.toS3Error(err, requestId, operation);
+      const s3err = this.toS3Error(err, req, requestId, operation);
       errorCode = s3err.code;
       // A body we did not read would be parsed as the next request: close the connection instead.
-      if (!req.complete) res.setHeader('Connection', 'close');
+      if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
       try {
         writeError(res, s3err, method, requestId, this.hostId, resource);
       } catch (writeErr) {
@@ -288,6 +309,45 @@ export class S3Server {
         });
       }
     }
+  }
+
+  /**
+   * Counts an upload (a request with a body) against its client IP. false = over the cap (the
+   * request is refused); otherwise the slot is given back when the response closes.
+   */
+  private admitUpload(req: IncomingMessage, res: ServerResponse): boolean | undefined {
+    const cap = this.config.s3MaxUploadsPerClient;
+    if (cap === 0 || !hasBody(req)) return undefined;
+    const ip = req.socket?.remoteAddress ?? '';
+    const inFlight = this.uploadsInFlight.get(ip) ?? 0;
+    if (inFlight >= cap) return false;
+    this.uploadsInFlight.set(ip, inFlight + 1);
+    res.once('close', () => {
+      const n = (this.uploadsInFlight.get(ip) ?? 1) - 1;
+      if (n <= 0) this.uploadsInFlight.delete(ip);
+      else this.uploadsInFlight.set(ip, n);
+    });
+    return true;
+  }
+
+  /**
+   * A body that stops arriving for s3IdleBodyTimeoutMs: the request is answered RequestTimeout
+   * (as S3 does) and the connection closed. Only while the body is being received: a long
+   * server-side step afterwards is not the client's idleness.
+   */
+  private watchIdleBody(req: IncomingMessage, res: ServerResponse, requestId: string): void {
+    const idleMs = this.config.s3IdleBodyTimeoutMs;
+    if (idleMs === 0 || req.complete || !hasBody(req)) return;
+    req.setTimeout(idleMs, () => {
+      if (req.complete) return;
+      const timedOut = new S3Error('RequestTimeout');
+      if (res.headersSent) return void req.destroy(timedOut);
+      res.setHeader('Connection', 'close');
+      writeError(res, timedOut, req.method ?? 'GET', requestId, this.hostId, safeDecode(req.url ?? '/'));
+      // Then fail the body the handler is still waiting for: it cleans up what it wrote so far.
+      res.once('finish', () => req.destroy(timedOut));
+    });
+    req.once('end', () => req.setTimeout(0));
   }
 
   /**
@@ -400,12 +460,25 @@ export class S3Server {
     return { body: req, length: declared, sha256: mode.kind === 'sha256' ? mode.sha256 : undefined, trailers: NO_TRAILERS };
   }
 
-  private toS3Error(err: unknown, requestId: string, operation: string): S3Error {
+  private toS3Error(err: unknown, req: IncomingMessage, requestId: string, operation: string): S3Error {
     if (err instanceof S3Error) return err;
     if (err instanceof DomainError) return domainToS3(err);
     const code = (err as NodeJS.ErrnoException)?.code;
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted') {
+    // The client's body broke off: only while the body is still arriving (a GET's request is complete).
+    if (!req.complete && (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted')) {
       return new S3Error('IncompleteBody');
+    }
+    if (isStorageFull(err)) {
+      this.diskReserve.noteFull();
+      this.logger.warn({ msg: `disk full in ${operation}: answered 507`, requestId, error: String(err) });
+      return new S3Error('InsufficientStorage');
+    }
+    if (isDatabaseUnavailable(err)) {
+      this.logger.warn({ msg: `database unavailable in ${operation}: answered 503`, requestId, error: String(err) });
+      return new S3Error('ServiceUnavailable', {
+        message: 'The service is temporarily unavailable (metadata database unreachable). Please retry.',
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+      });
     }
     this.logger.error({ msg: `unhandled error in ${operation}`, requestId, error: String(err) }, (err as Error)?.stack);
     return new S3Error('InternalError');
@@ -418,6 +491,12 @@ function safeDecode(path: string): string {
   } catch {
     return path;
   }
+}
+
+/** A request that sends a body (Content-Length above 0, or chunked). */
+function hasBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function isSecure(req: IncomingMessage): boolean {

@@ -3,6 +3,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { BlobStore } from './blob-store.service';
+import { DiskReserve } from './disk-reserve.service';
 import { FilesystemBackend } from './filesystem.backend';
 import { STORAGE_BACKEND } from './storage-backend';
 
@@ -19,7 +20,8 @@ import { STORAGE_BACKEND } from './storage-backend';
       },
     },
     BlobStore,
+    DiskReserve,
   ],
-  exports: [BlobStore, STORAGE_BACKEND],
+  exports: [BlobStore, DiskReserve, STORAGE_BACKEND],
 })
 export class StorageModule {}

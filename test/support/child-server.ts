@@ -113,6 +113,7 @@ async function startOnce(options: ChildServerOptions): Promise<ChildServer> {
     FSYNC: String(options.fsync ?? true),
     LOG_LEVEL: options.logLevel ?? 'warn',
     SHUTDOWN_TIMEOUT_SECONDS: '5',
+    DISK_RESERVE_BYTES: '0',
   };
   if (options.databaseUrl) {
     env.DATABASE_URL = options.databaseUrl;

@@ -64,6 +64,8 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       LOG_LEVEL: 'error',
       FSYNC: 'false',
       SHUTDOWN_TIMEOUT_SECONDS: '5',
+      // No 64 MiB ballast file per test server (disk-full.int-spec.ts sets its own).
+      DISK_RESERVE_BYTES: '0',
     },
     options.config,
   );

@@ -156,6 +156,19 @@ export const S3_ERRORS = {
     message: "The difference between the request time and the server's time is too large.",
   },
   ServiceUnavailable: { status: 503, message: 'Please reduce your request rate.' },
+  /** Too many uploads in flight from one client (S3's throttling answer; SDKs retry it). */
+  SlowDown: { status: 503, message: 'Please reduce your request rate.' },
+  /** No room left on the disk for a write (MinIO's answer; not in AWS's list, which never runs out). */
+  InsufficientStorage: {
+    status: 507,
+    message: 'Storage backend has reached its minimum free drive threshold. Please delete a few objects to proceed.',
+  },
+  /** The client stopped sending its body. */
+  RequestTimeout: {
+    status: 400,
+    message:
+      'Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.',
+  },
   SignatureDoesNotMatch: {
     status: 403,
     message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
