@@ -57,6 +57,8 @@ export interface ObjectView {
   legalHold: boolean | null;
   /** Encryption at rest, null = plain. */
   encryption: ObjectEncryption | null;
+  /** x-amz-replication-status, when a replication rule covers the version. */
+  replicationStatus: string | null;
 }
 
 export const toObjectView = (o: ObjectEntity): ObjectView => ({
@@ -76,6 +78,7 @@ export const toObjectView = (o: ObjectEntity): ObjectView => ({
   retention: retentionOf(o),
   legalHold: o.legalHold,
   encryption: o.sse ?? null,
+  replicationStatus: o.replicationStatus ?? null,
 });
 
 export interface WriteConditions {
@@ -211,6 +214,8 @@ export interface ListObjectsResult {
 const noop = () => undefined;
 const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
 const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
+
+const REPLICATION_PENDING = 'PENDING';
 
 /** The event of a removal: a version removed for good, or a delete marker created. */
 function removedEvent(opts: Pick<DeleteObjectOptions, 'lifecycle'>, markerCreated: boolean): ObjectEventName {
@@ -366,10 +371,6 @@ export class ObjectsService {
           applyBucketLock(current, row);
           versioned = current.versioning !== null;
           released.push(...(await this.placeVersion(m, current, row, false)));
-          await this.db.insert(m, ObjectEntity, [row]);
-          await this.blobs.register(m, newBlobs);
-          if (extra) released.push(...(await extra(m)));
-          await this.blobs.unregister(m, released);
           if (event) {
             const change = {
               eventName: event.name,
@@ -377,9 +378,16 @@ export class ObjectsService {
               size: row.size,
               etag: row.etag,
               versionId: versioned ? row.versionId : undefined,
+              storedVersionId: row.versionId,
+              tags: row.tags,
             };
-            await this.events.record(m, current, [change], event.origin);
+            // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
+            row.replicationStatus = (await this.events.record(m, current, [change], event.origin)) ? REPLICATION_PENDING : null;
           }
+          await this.db.insert(m, ObjectEntity, [row]);
+          await this.blobs.register(m, newBlobs);
+          if (extra) released.push(...(await extra(m)));
+          await this.blobs.unregister(m, released);
         }),
       );
     } catch (err) {
@@ -520,6 +528,12 @@ export class ObjectsService {
       const result = await fn(row, bucket, m);
       return { result, versionId: row.versionId, versioned: bucket.versioning !== null };
     });
+  }
+
+  /** Replication's outcome for one version (x-amz-replication-status); a version gone meanwhile is left alone. */
+  async setReplicationStatus(bucketName: string, key: string, versionId: string, status: 'COMPLETED' | 'FAILED'): Promise<void> {
+    const bucket = await this.buckets.entity(bucketName);
+    await this.db.tx((m) => m.update(ObjectEntity, { bucketId: bucket.id, key, versionId }, { replicationStatus: status }));
   }
 
   async head(bucketName: string, key: string, opts: ReadOptions = {}): Promise<HeadObjectResult> {

@@ -310,5 +310,6 @@ function objectHeaders(
   }
   if (o.legalHold !== null) h[H.amzObjectLockLegalHold] = o.legalHold ? 'ON' : 'OFF';
   Object.assign(h, encryptionResponseHeaders(o.encryption));
+  if (o.replicationStatus !== null) h[H.amzReplicationStatus] = o.replicationStatus;
   return h;
 }
