@@ -165,7 +165,7 @@ export class EventsService {
       // A delete marker, or a delete in an unversioned bucket, is replicated; removing a version is not (as S3).
       const deletion =
         change.eventName.endsWith('DeleteMarkerCreated') || (change.eventName.endsWith(':Delete') && change.versionId === undefined);
-      if (!created && !deletion) continue;
+      if ((!created && !deletion) || change.replica) continue;
       const seen = new Set<string>();
       for (const rule of ordered) {
         const dest = `${rule.destination.endpoint}/${rule.destination.bucket}`;

@@ -113,6 +113,8 @@ export interface PutObjectInput {
   encryption?: EncryptionRequest;
   /** The request, for the bucket notification's record (none: the server's own write). */
   origin?: EventOrigin;
+  /** Written by a replication from another server (x-amz-replication-status REPLICA; never replicated again). */
+  replica?: boolean;
 }
 
 /** The bucket notification event of a write (recorded in its transaction). */
@@ -216,6 +218,8 @@ const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
 const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
 
 const REPLICATION_PENDING = 'PENDING';
+/** x-amz-replication-status of a copy another server's replication wrote here. */
+export const REPLICA = 'REPLICA';
 
 /** The event of a removal: a version removed for good, or a delete marker created. */
 function removedEvent(opts: Pick<DeleteObjectOptions, 'lifecycle'>, markerCreated: boolean): ObjectEventName {
@@ -327,6 +331,7 @@ export class ObjectsService {
       ownerId: input.owner.userId,
       lastModified: now,
       ...lockAndTagColumns(input.tags, input.lock),
+      replicationStatus: input.replica ? REPLICA : null,
     });
     const { versioned } = await this.commitObject(
       bucket,
@@ -380,9 +385,10 @@ export class ObjectsService {
               versionId: versioned ? row.versionId : undefined,
               storedVersionId: row.versionId,
               tags: row.tags,
+              replica: row.replicationStatus === REPLICA,
             };
             // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
-            row.replicationStatus = (await this.events.record(m, current, [change], event.origin)) ? REPLICATION_PENDING : null;
+            if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
           }
           await this.db.insert(m, ObjectEntity, [row]);
           await this.blobs.register(m, newBlobs);

@@ -4,6 +4,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { BucketConfigService } from '../buckets/bucket-config.service';
 import { ReplicationRule, replicationMatches, validateReplicationRule } from '../buckets/replication-configuration';
 import { Clock } from '../common/clock';
+import { SERVER_NAME } from '../common/server-name';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
 import type { AppConfig } from '../config/app-config';
@@ -22,6 +23,7 @@ const PART_SIZE = 8 * 1024 * 1024;
 /** Parts in flight per object: memory is bounded by PART_SIZE × this. */
 const PART_QUEUE = 2;
 const SYNC_PAGE = 1000;
+const REPLICA_HEADER = 'x-amz-replication-status';
 /** Stored metadata headers → the PutObject parameters that carry them. */
 const HEADER_PARAMS: Record<string, string> = {
   'content-type': 'ContentType',
@@ -83,6 +85,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
   private readonly box: SecretBox;
   private readonly clients = new Map<string, { stamp: string; client: S3Client }>();
   private readonly stats = new Map<string, { replicated: number; last: Date | null }>();
+  private readonly ours = new Map<string, Promise<boolean>>();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -312,6 +315,25 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     if (task.op === 'put' && task.versionId) await this.objects.setReplicationStatus(task.bucket, task.key, task.versionId, 'FAILED');
   }
 
+  /** Whether the endpoint is this server's software (its `Server` header); probed once, again after a failure. */
+  private isOurs(endpoint: string): Promise<boolean> {
+    let probe = this.ours.get(endpoint);
+    if (!probe) {
+      probe = fetch(`${endpoint}/`, { signal: AbortSignal.timeout(5_000) }).then(
+        async (res) => {
+          await res.arrayBuffer().catch(() => undefined);
+          return res.headers.get('server') === SERVER_NAME;
+        },
+        () => {
+          this.ours.delete(endpoint);
+          return false;
+        },
+      );
+      this.ours.set(endpoint, probe);
+    }
+    return probe;
+  }
+
   /** One SDK client per rule, rebuilt when the rule's destination changes. */
   private client(rule: ReplicationRule): S3Client {
     const d = rule.destination;
@@ -328,6 +350,16 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
       maxAttempts: 1,
       requestChecksumCalculation: 'WHEN_REQUIRED',
     });
+    // A destination that is one of ours stores the copies as REPLICA (and never replicates them again).
+    const endpoint = d.endpoint;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers && (await this.isOurs(endpoint))) request.headers[REPLICA_HEADER] = 'REPLICA';
+        return next(args);
+      },
+      { step: 'build', name: 'replicaMarker' },
+    );
     this.clients.set(key, { stamp, client });
     return client;
   }

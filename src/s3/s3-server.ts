@@ -10,6 +10,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
+import { SERVER_NAME } from '../common/server-name';
 import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
 import { AuditService } from '../audit/audit.service';
@@ -97,7 +98,7 @@ export class S3Server {
     const started = process.hrtime.bigint();
     res.setHeader(H.amzRequestId, requestId);
     res.setHeader(H.amzId2, this.hostId);
-    res.setHeader('Server', 'ObjectStore');
+    res.setHeader('Server', SERVER_NAME);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const q = url.indexOf('?');

@@ -73,7 +73,7 @@ describe('bucket replication to external S3', () => {
   const replicationStatus = async (bucket: string, key: string) =>
     (await src.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ReplicationStatus;
 
-  it('copies new objects with their bytes, metadata and tags; the source reads COMPLETED; the secret is never shown', async () => {
+  it('copies new objects with their bytes, metadata and tags; the source reads COMPLETED, the copy REPLICA; the secret is never shown', async () => {
     const { bucket, target, created } = await pair('repl');
     expect(created.destination).toEqual({
       endpoint: `http://127.0.0.1:${destPort}`,
@@ -105,6 +105,7 @@ describe('bucket replication to external S3', () => {
     const got = await destClient().send(new GetObjectCommand({ Bucket: target, Key: 'docs/a b.bin' }));
     expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(body));
     expect(got.ContentType).toBe('application/x-test');
+    expect(got.ReplicationStatus).toBe('REPLICA'); // the destination is one of ours
     expect(got.CacheControl).toBe('max-age=60');
     expect(got.Metadata).toEqual({ origin: 'source' });
     const tags = await destClient().send(new GetObjectTaggingCommand({ Bucket: target, Key: 'docs/a b.bin' }));
@@ -130,6 +131,7 @@ describe('bucket replication to external S3', () => {
     );
     const got = await destClient().send(new GetObjectCommand({ Bucket: target, Key: 'big.bin' }));
     expect(got.ETag).toMatch(/-3"$/); // 8 MiB parts
+    expect(got.ReplicationStatus).toBe('REPLICA');
     expect(sha256(await got.Body!.transformToByteArray())).toBe(sha256(body));
   }, 90_000);
 
