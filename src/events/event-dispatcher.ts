@@ -88,7 +88,10 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     if (!this.config.backgroundJobs) return;
     this.events.onRecorded(() => this.kick());
     this.stopped = false;
-    this.loop = this.run();
+    // After every module's bootstrap: the handlers of other modules (replication) are registered by then.
+    setImmediate(() => {
+      if (!this.stopped) this.loop = this.run();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -162,9 +162,11 @@ export class EventsService {
     const rows: EventOutboxEntity[] = [];
     for (const change of changes) {
       const created = change.eventName.startsWith('ObjectCreated:');
-      // A delete marker, or a delete in an unversioned bucket, is replicated; removing a version is not (as S3).
+      // A delete marker, or a delete in an unversioned bucket, is replicated; removing a version is
+      // not, nor is a lifecycle expiration (as S3: the destination has its own lifecycle).
       const deletion =
-        change.eventName.endsWith('DeleteMarkerCreated') || (change.eventName.endsWith(':Delete') && change.versionId === undefined);
+        change.eventName.startsWith('ObjectRemoved:') &&
+        (change.eventName.endsWith('DeleteMarkerCreated') || change.versionId === undefined);
       if ((!created && !deletion) || change.replica) continue;
       const seen = new Set<string>();
       for (const rule of ordered) {
