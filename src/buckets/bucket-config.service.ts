@@ -12,6 +12,7 @@ import { BucketEntity } from './entities/bucket.entity';
 import { InventoryConfiguration, InventoryConfigurationInput, normalizeInventoryConfiguration } from './inventory-configuration';
 import { LifecycleRule, LifecycleRuleInput, validateLifecycleRules } from './lifecycle-configuration';
 import { assertNoOverlap, NotificationRule, NotificationRuleInput, validateNotificationRules } from './notification-configuration';
+import type { ReplicationRule } from './replication-configuration';
 import { Tag, validateBucketTags } from './tags';
 
 /** The domain error of a GET on a configuration a bucket does not have (the others read as empty or null). */
@@ -294,6 +295,22 @@ export class BucketConfigService {
     const row = await this.db.repo(BucketConfigEntity).findOneBy({ bucketId: bucket.id, kind });
     if (!row) throw new DomainError(NOT_FOUND[kind], undefined, { bucket: bucketName });
     return row.document as T;
+  }
+
+  /** The replication rules (src/replication validates them); none is an empty list. */
+  async getReplication(bucket: string): Promise<ReplicationRule[]> {
+    return (await this.readOptional<ReplicationRule[]>(bucket, 'replication')) ?? [];
+  }
+
+  /** Replaces the replication rules; an empty list removes them. */
+  async putReplication(bucket: string, rules: ReplicationRule[]): Promise<void> {
+    if (rules.length === 0) await this.remove(bucket, 'replication');
+    else await this.write(bucket, 'replication', rules);
+  }
+
+  /** The replication rules of a bucket (cached briefly), or null: read inside the transaction of every object change. */
+  replicationRulesOf(bucketId: string, m?: EntityManager): Promise<readonly ReplicationRule[] | null> {
+    return this.cachedById<ReplicationRule[]>(bucketId, 'replication', m);
   }
 
   /**

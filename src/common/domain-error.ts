@@ -51,6 +51,7 @@ export type DomainErrorCode =
   | 'TagSetNotFound'
   | 'LifecycleConfigurationNotFound'
   | 'EncryptionConfigurationNotFound'
+  | 'ReplicationRuleNotFound'
   | 'TooManyTags'
   | 'MalformedConfiguration'
   | 'AccessDenied'

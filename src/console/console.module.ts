@@ -1,4 +1,5 @@
 import { EventsModule } from '../events/events.module';
+import { ReplicationModule } from '../replication/replication.module';
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
@@ -33,7 +34,8 @@ import { ObjectsController } from './controllers/objects.controller';
 import { PresignController } from './controllers/presign.controller';
 import { SharesController } from './controllers/shares.controller';
 import { UsageController } from './controllers/usage.controller';
-import { BucketReplicationNotImplementedController, ClusterNotImplementedController } from './controllers/not-implemented.controller';
+import { BucketReplicationController } from './controllers/bucket-replication.controller';
+import { ClusterNotImplementedController } from './controllers/not-implemented.controller';
 import { ClusterController } from './controllers/cluster.controller';
 import { SystemController } from './controllers/system.controller';
 import { TenantsController } from './controllers/tenants.controller';
@@ -75,6 +77,7 @@ import { StorageAccess } from './storage-access';
     BucketsModule,
     ObjectsModule,
     EventsModule,
+    ReplicationModule,
     SharesModule,
     InventoryModule,
     IntegrityModule,
@@ -99,7 +102,7 @@ import { StorageAccess } from './storage-access';
     NotificationsController,
     ClusterController,
     ClusterNotImplementedController,
-    BucketReplicationNotImplementedController,
+    BucketReplicationController,
     // storage routes
     BucketsController,
     BucketConfigController,

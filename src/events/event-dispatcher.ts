@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import { EventOutboxEntity } from './entities/event-outbox.entity';
-import type { NotificationRule } from '../buckets/notification-configuration';
+import type { NotificationRule, NotificationTarget } from '../buckets/notification-configuration';
 import { errorText, TargetCheck, TargetSenders } from './event-targets';
 import { EventsService } from './events.service';
 
@@ -25,6 +25,14 @@ export const EVENT_METRIC = {
   delivered: 'maxiofs_events_delivered_total',
   failed: 'maxiofs_events_failed_total',
 } as const;
+
+/** Works the rows of one target type (see registerHandler). */
+export interface OutboxHandler {
+  /** Resolves once the row's work is done (it is then deleted); throws to retry it with backoff. */
+  deliver(row: EventOutboxEntity): Promise<void>;
+  /** The row was dead-lettered (best effort, after the fact). */
+  dead?(row: EventOutboxEntity): Promise<void>;
+}
 
 export interface RuleStatus {
   ruleId: string;
@@ -64,6 +72,7 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
   private timer: NodeJS.Timeout | null = null;
   private busyUntil = 0;
   private metricNames: string[] = [];
+  private readonly handlers = new Map<string, OutboxHandler>();
   private delivered!: Counter<'target'>;
   private failed!: Counter<'target'>;
 
@@ -79,7 +88,10 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     if (!this.config.backgroundJobs) return;
     this.events.onRecorded(() => this.kick());
     this.stopped = false;
-    this.loop = this.run();
+    // After every module's bootstrap: the handlers of other modules (replication) are registered by then.
+    setImmediate(() => {
+      if (!this.stopped) this.loop = this.run();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -89,6 +101,11 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     await this.senders.closeAll();
     for (const name of this.metricNames) register.removeSingleMetric(name);
     this.metricNames = [];
+  }
+
+  /** Lets another module work rows of a target type of its own (replication tasks). */
+  registerHandler(type: string, handler: OutboxHandler): void {
+    this.handlers.set(type, handler);
   }
 
   /** A write recorded events: poll quickly until they are delivered. */
@@ -212,7 +229,9 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
         break;
       }
       try {
-        await this.senders.send(row.target, row.payload);
+        const handler = this.handlers.get(row.target.type);
+        if (handler) await handler.deliver(row);
+        else await this.senders.send(row.target as NotificationTarget, row.payload);
         done.push(row.seq);
       } catch (err) {
         failure = { row, error: errorText(err) };
@@ -239,6 +258,8 @@ export class EventDispatcher implements OnApplicationBootstrap, OnApplicationShu
     this.failed.inc({ target: row.targetId });
     if (attempts >= this.config.eventMaxAttempts) {
       await m.update(EventOutboxEntity, { seq: row.seq }, { state: 'dead', attempts, lastError: error });
+      const onDead = this.handlers.get(row.target.type)?.dead;
+      if (onDead) setImmediate(() => void onDead(row).catch(() => undefined));
       this.logger.warn(
         `event ${row.eventName} of ${row.bucketName}/${row.objectKey} to ${row.targetId} dead-lettered after ${attempts} attempts: ${error}`,
       );

@@ -38,6 +38,11 @@ export interface ObjectChange {
   etag?: string;
   /** Present when the bucket has (or had) versioning. */
   versionId?: string;
+  /** ObjectCreated: the version's id even when the bucket is unversioned ('null'), and its tags (replication). */
+  storedVersionId?: string;
+  tags?: Record<string, string> | null;
+  /** A replica written by another server's replication: not replicated again. */
+  replica?: boolean;
 }
 
 export interface EventBucket {

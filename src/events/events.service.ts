@@ -7,8 +7,12 @@ import { DomainError } from '../common/domain-error';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
-import { EventOutboxEntity } from './entities/event-outbox.entity';
+import { replicationMatches, ReplicationRule } from '../buckets/replication-configuration';
+import { EventOutboxEntity, ReplicationTarget, ReplicationTask } from './entities/event-outbox.entity';
 import { buildRecord, EventBucket, EventOrigin, matchingRules, ObjectChange, S3_SERVICE_PRINCIPAL, Sequencer } from './event-record';
+
+/** The outbox queue of a replication rule. */
+export const replicationQueue = (bucketName: string, ruleId: string): string => `replication:${bucketName}/${ruleId}`;
 
 /** The origin of changes no request made (lifecycle expirations), as S3 writes it. */
 export const SERVICE_ORIGIN: EventOrigin = Object.freeze({
@@ -88,20 +92,27 @@ export class EventsService {
     return null;
   }
 
-  /** Inside the transaction of `changes`: the outbox rows of every rule they fire. */
+  /**
+   * Inside the transaction of `changes`: the outbox rows of every notification rule they fire, and
+   * the replication tasks of every replication rule that covers them. Returns true when a created
+   * object was queued for replication (its x-amz-replication-status is then PENDING).
+   */
   async record(
     m: EntityManager,
     bucket: EventBucket & { id: string },
     changes: readonly ObjectChange[],
     origin?: EventOrigin,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const rules = await this.configs.notificationRulesOf(bucket.id, m);
-    if (!rules || rules.length === 0) return;
+    const replication = await this.configs.replicationRulesOf(bucket.id, m);
+    if (!rules?.length && !replication?.length) return false;
     const now = this.clock.now();
     const rows: EventOutboxEntity[] = [];
-    for (const change of changes) {
+    const queued = replication?.length ? this.replicationRows(bucket.name, replication, changes, now.getTime()) : [];
+    rows.push(...queued);
+    for (const change of rules?.length ? changes : []) {
       const sequencer = this.sequencer.next(now.getTime());
-      for (const rule of matchingRules(rules, change)) {
+      for (const rule of matchingRules(rules!, change)) {
         const resolved = this.resolve(bucket.name, rule);
         if (!resolved) {
           this.warnUnresolved(rule.target.arn ?? '');
@@ -134,8 +145,66 @@ export class EventsService {
         );
       }
     }
-    if (rows.length === 0) return;
+    if (rows.length === 0) return false;
     await this.db.insert(m, EventOutboxEntity, rows);
+    this.listener();
+    return queued.some((r) => (JSON.parse(r.payload) as ReplicationTask).op === 'put');
+  }
+
+  /** Replication tasks of changes: the first matching rule per destination (S3's priority); puts and, if the rule says so, deletes. */
+  private replicationRows(
+    bucketName: string,
+    rules: readonly ReplicationRule[],
+    changes: readonly ObjectChange[],
+    now: number,
+  ): EventOutboxEntity[] {
+    const ordered = [...rules].sort((a, b) => a.priority - b.priority);
+    const rows: EventOutboxEntity[] = [];
+    for (const change of changes) {
+      const created = change.eventName.startsWith('ObjectCreated:');
+      // A delete marker, or a delete in an unversioned bucket, is replicated; removing a version is
+      // not, nor is a lifecycle expiration (as S3: the destination has its own lifecycle).
+      const deletion =
+        change.eventName.startsWith('ObjectRemoved:') &&
+        (change.eventName.endsWith('DeleteMarkerCreated') || change.versionId === undefined);
+      if ((!created && !deletion) || change.replica) continue;
+      const seen = new Set<string>();
+      for (const rule of ordered) {
+        const dest = `${rule.destination.endpoint}/${rule.destination.bucket}`;
+        if (seen.has(dest) || !replicationMatches(rule, change.key, created ? change.tags : null)) continue;
+        if (!created && (!rule.replicateDeletes || Object.keys(rule.tags).length > 0)) continue;
+        seen.add(dest);
+        const task: ReplicationTask = created
+          ? { op: 'put', bucket: bucketName, key: change.key, versionId: change.storedVersionId ?? change.versionId ?? 'null' }
+          : { op: 'delete', bucket: bucketName, key: change.key };
+        rows.push(this.replicationRow(bucketName, rule.id, task, change.eventName, now));
+      }
+    }
+    return rows;
+  }
+
+  /** The outbox row of a replication task (also used by a manual sync). */
+  replicationRow(bucketName: string, ruleId: string, task: ReplicationTask, eventName: string, now: number): EventOutboxEntity {
+    return Object.assign(new EventOutboxEntity(), {
+      targetId: replicationQueue(bucketName, ruleId),
+      bucketName,
+      ruleId,
+      objectKey: task.key,
+      eventName,
+      target: { type: 'replication', ruleId } satisfies ReplicationTarget,
+      payload: JSON.stringify(task),
+      state: 'pending' as const,
+      attempts: 0,
+      nextAttemptAt: now,
+      lastError: null,
+      createdAt: now,
+    });
+  }
+
+  /** Inserts rows in a transaction of their own (a manual sync), and wakes the dispatcher. */
+  async enqueue(rows: EventOutboxEntity[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.tx((m) => this.db.insert(m, EventOutboxEntity, rows));
     this.listener();
   }
 

@@ -26,6 +26,7 @@ import {
   DigestExpectations,
   lockAndTagColumns,
   ObjectsService,
+  REPLICA,
   verifyDigests,
   WriteConditions,
 } from '../objects/objects.service';
@@ -127,6 +128,8 @@ export interface CompleteUploadInput {
   conditions?: WriteConditions;
   /** The request, for the bucket notification's record. */
   origin?: EventOrigin;
+  /** Written by a replication from another server (x-amz-replication-status REPLICA). */
+  replica?: boolean;
 }
 
 export interface CompletedUpload {
@@ -488,6 +491,7 @@ export class MultipartService {
       lockMode: upload.lockMode,
       lockRetainUntil: upload.lockRetainUntil,
       legalHold: upload.legalHold,
+      replicationStatus: input.replica ? REPLICA : null,
     });
     // The part blobs are registered already; the transaction turns them into the object's.
     const { versioned } = await this.objects.commitObject(

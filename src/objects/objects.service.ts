@@ -57,6 +57,8 @@ export interface ObjectView {
   legalHold: boolean | null;
   /** Encryption at rest, null = plain. */
   encryption: ObjectEncryption | null;
+  /** x-amz-replication-status, when a replication rule covers the version. */
+  replicationStatus: string | null;
 }
 
 export const toObjectView = (o: ObjectEntity): ObjectView => ({
@@ -76,6 +78,7 @@ export const toObjectView = (o: ObjectEntity): ObjectView => ({
   retention: retentionOf(o),
   legalHold: o.legalHold,
   encryption: o.sse ?? null,
+  replicationStatus: o.replicationStatus ?? null,
 });
 
 export interface WriteConditions {
@@ -110,6 +113,8 @@ export interface PutObjectInput {
   encryption?: EncryptionRequest;
   /** The request, for the bucket notification's record (none: the server's own write). */
   origin?: EventOrigin;
+  /** Written by a replication from another server (x-amz-replication-status REPLICA; never replicated again). */
+  replica?: boolean;
 }
 
 /** The bucket notification event of a write (recorded in its transaction). */
@@ -211,6 +216,10 @@ export interface ListObjectsResult {
 const noop = () => undefined;
 const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
 const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
+
+const REPLICATION_PENDING = 'PENDING';
+/** x-amz-replication-status of a copy another server's replication wrote here. */
+export const REPLICA = 'REPLICA';
 
 /** The event of a removal: a version removed for good, or a delete marker created. */
 function removedEvent(opts: Pick<DeleteObjectOptions, 'lifecycle'>, markerCreated: boolean): ObjectEventName {
@@ -322,6 +331,7 @@ export class ObjectsService {
       ownerId: input.owner.userId,
       lastModified: now,
       ...lockAndTagColumns(input.tags, input.lock),
+      replicationStatus: input.replica ? REPLICA : null,
     });
     const { versioned } = await this.commitObject(
       bucket,
@@ -366,10 +376,6 @@ export class ObjectsService {
           applyBucketLock(current, row);
           versioned = current.versioning !== null;
           released.push(...(await this.placeVersion(m, current, row, false)));
-          await this.db.insert(m, ObjectEntity, [row]);
-          await this.blobs.register(m, newBlobs);
-          if (extra) released.push(...(await extra(m)));
-          await this.blobs.unregister(m, released);
           if (event) {
             const change = {
               eventName: event.name,
@@ -377,9 +383,17 @@ export class ObjectsService {
               size: row.size,
               etag: row.etag,
               versionId: versioned ? row.versionId : undefined,
+              storedVersionId: row.versionId,
+              tags: row.tags,
+              replica: row.replicationStatus === REPLICA,
             };
-            await this.events.record(m, current, [change], event.origin);
+            // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
+            if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
           }
+          await this.db.insert(m, ObjectEntity, [row]);
+          await this.blobs.register(m, newBlobs);
+          if (extra) released.push(...(await extra(m)));
+          await this.blobs.unregister(m, released);
         }),
       );
     } catch (err) {
@@ -520,6 +534,12 @@ export class ObjectsService {
       const result = await fn(row, bucket, m);
       return { result, versionId: row.versionId, versioned: bucket.versioning !== null };
     });
+  }
+
+  /** Replication's outcome for one version (x-amz-replication-status); a version gone meanwhile is left alone. */
+  async setReplicationStatus(bucketName: string, key: string, versionId: string, status: 'COMPLETED' | 'FAILED'): Promise<void> {
+    const bucket = await this.buckets.entity(bucketName);
+    await this.db.tx((m) => m.update(ObjectEntity, { bucketId: bucket.id, key, versionId }, { replicationStatus: status }));
   }
 
   async head(bucketName: string, key: string, opts: ReadOptions = {}): Promise<HeadObjectResult> {

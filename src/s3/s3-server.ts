@@ -13,6 +13,7 @@ import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DiskReserve } from '../storage/disk-reserve.service';
 import { isStorageFull } from '../storage/storage-full';
 import { IdGenerator } from '../common/ids';
+import { SERVER_NAME } from '../common/server-name';
 import { requestContext } from '../common/request-context';
 import { HealthService } from '../health/health.service';
 import { AuditService } from '../audit/audit.service';
@@ -105,7 +106,7 @@ export class S3Server {
     const started = process.hrtime.bigint();
     res.setHeader(H.amzRequestId, requestId);
     res.setHeader(H.amzId2, this.hostId);
-    res.setHeader('Server', 'ObjectStore');
+    res.setHeader('Server', SERVER_NAME);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const q = url.indexOf('?');

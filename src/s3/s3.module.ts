@@ -6,12 +6,14 @@ import { MetricsModule } from '../metrics/metrics.module';
 import { MultipartModule } from '../multipart/multipart.module';
 import { LifecycleModule } from '../lifecycle/lifecycle.module';
 import { ObjectsModule } from '../objects/objects.module';
+import { ReplicationModule } from '../replication/replication.module';
 import { AccessHandlers } from './handlers/access.handlers';
 import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
 import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketEncryptionHandlers } from './handlers/bucket-encryption.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
+import { BucketReplicationHandlers } from './handlers/bucket-replication.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
 import { S3_HANDLERS } from './handlers/handles-s3.decorator';
 import { MultipartHandlers } from './handlers/multipart.handlers';
@@ -37,10 +39,11 @@ const HANDLER_GROUPS = [
   AbsentConfigHandlers,
   ObjectAttributesHandlers,
   BucketNotificationHandlers,
+  BucketReplicationHandlers,
 ];
 
 @Module({
-  imports: [BucketsModule, ObjectsModule, MultipartModule, IamModule, MetricsModule, HealthModule, LifecycleModule],
+  imports: [BucketsModule, ObjectsModule, MultipartModule, IamModule, MetricsModule, HealthModule, LifecycleModule, ReplicationModule],
   providers: [
     ...HANDLER_GROUPS,
     { provide: S3_HANDLERS, inject: HANDLER_GROUPS, useFactory: (...groups: object[]) => groups },

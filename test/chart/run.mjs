@@ -20,9 +20,13 @@ if (!existsSync(join(ROOT, 'dist', 'main.js'))) {
   console.log('tests: 0 passed, 1 failed');
   process.exit(1);
 }
-const run = spawnSync(process.execPath, [join(ROOT, 'test', 'run-tests.mjs'), '--config', 'jest.chart.config.js', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  cwd: ROOT,
-  env: { ...process.env, TEST_LABEL: 'chart' },
-});
+const run = spawnSync(
+  process.execPath,
+  [join(ROOT, 'test', 'run-tests.mjs'), '--config', 'jest.chart.config.js', ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    cwd: ROOT,
+    env: { ...process.env, TEST_LABEL: 'chart' },
+  },
+);
 process.exit(run.status ?? 1);

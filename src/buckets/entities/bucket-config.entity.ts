@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { bigintNumber, jsonText } from '../../database/column-transformers';
 
 /** The sub-resource documents a bucket may carry, one row each (at most 16 characters). */
-export type BucketConfigKind = 'cors' | 'tagging' | 'lifecycle' | 'notification' | 'inventory' | 'encryption';
+export type BucketConfigKind = 'cors' | 'tagging' | 'lifecycle' | 'notification' | 'inventory' | 'encryption' | 'replication';
 
 /**
  * One configuration document of a bucket (CORS rules, tag set, lifecycle rules, notification

@@ -10,7 +10,6 @@ const CLUSTER_REPLICATION =
   "Cluster replication is not implemented yet: copying a bucket's objects to other nodes needs a replication queue in PostgreSQL, a worker and read failover, which are not built. Node registry, health, bucket placement and forwarding work (GET /api/v1/cluster/nodes).";
 const CLUSTER_MIGRATIONS =
   'Bucket migrations between nodes are not implemented yet: moving a bucket to another node needs a copy / catch-up / owner-switch worker, which is not built (buckets stay on the node that created them).';
-const BUCKET_REPLICATION = 'Bucket replication to external S3 is not implemented by this server yet.';
 
 /**
  * The reference's routes this server cannot back yet answer 501 NotImplemented with what is
@@ -31,15 +30,5 @@ export class ClusterNotImplementedController {
   @ApiOperation({ summary: 'Bucket migrations between nodes: 501 NotImplemented (not built yet)' })
   migrations(): never {
     notImplemented(CLUSTER_MIGRATIONS);
-  }
-}
-
-@ConsoleController('buckets', 'buckets')
-export class BucketReplicationNotImplementedController {
-  @All([':name/replication', ':name/replication/*path'])
-  @NoAudit()
-  @ApiOperation({ summary: 'Bucket replication to external S3: 501 NotImplemented (not built yet)' })
-  replication(): never {
-    notImplemented(BUCKET_REPLICATION);
   }
 }

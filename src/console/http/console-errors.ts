@@ -54,6 +54,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   TagSetNotFound: HttpStatus.NOT_FOUND,
   LifecycleConfigurationNotFound: HttpStatus.NOT_FOUND,
   EncryptionConfigurationNotFound: HttpStatus.NOT_FOUND,
+  ReplicationRuleNotFound: HttpStatus.NOT_FOUND,
   TooManyTags: HttpStatus.BAD_REQUEST,
   MalformedConfiguration: HttpStatus.BAD_REQUEST,
   AccessDenied: HttpStatus.FORBIDDEN,

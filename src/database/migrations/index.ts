@@ -8,6 +8,7 @@ import { Shares1763970000000 } from './1763970000000-Shares';
 import { IdentityProviders1764100000000 } from './1764100000000-IdentityProviders';
 import { Encryption1764200000000 } from './1764200000000-Encryption';
 import { EventOutbox1764300000000 } from './1764300000000-EventOutbox';
+import { ReplicationStatus1764450000000 } from './1764450000000-ReplicationStatus';
 import { TenantProfile1764250000000 } from './1764250000000-TenantProfile';
 import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
 import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   TenantProfile1764250000000,
   EventOutbox1764300000000,
   Cluster1764400000000,
+  ReplicationStatus1764450000000,
 ];

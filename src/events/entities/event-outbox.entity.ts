@@ -4,8 +4,26 @@ import type { NotificationTarget } from '../../buckets/notification-configuratio
 
 export type OutboxState = 'pending' | 'dead';
 
+/** A replication task's queue: the rule is read when the task runs (its current credentials). */
+export interface ReplicationTarget {
+  type: 'replication';
+  ruleId: string;
+}
+
+/** Where a row goes: a notification target, or a replication rule (src/replication). */
+export type OutboxTarget = NotificationTarget | ReplicationTarget;
+
+/** The payload of a replication task. */
+export interface ReplicationTask {
+  op: 'put' | 'delete';
+  bucket: string;
+  key: string;
+  /** put: the version to copy. */
+  versionId?: string;
+}
+
 /**
- * The transactional outbox of bucket notifications: one row per (object change, matching rule),
+ * The transactional outbox of bucket notifications and replication tasks: one row per (object change, matching rule),
  * inserted in the transaction that commits the change, deleted once its target acknowledged the
  * message, or kept as `dead` after the retry bound (visible in the console, retryable).
  */
@@ -16,7 +34,7 @@ export class EventOutboxEntity {
   @PrimaryGeneratedColumn({ type: 'integer' })
   seq!: number;
 
-  /** The delivery queue: `<bucket>/<rule id>` for a console target, `arn:<name>` for a server target. */
+  /** The delivery queue: `<bucket>/<rule id>` for a console target, `arn:<name>` for a server target, `replication:<bucket>/<rule id>`. */
   @Column({ name: 'target_id', type: 'varchar', length: 600 })
   targetId!: string;
 
@@ -34,9 +52,9 @@ export class EventOutboxEntity {
 
   /** The target as configured when the change committed. */
   @Column({ type: 'text', transformer: jsonText })
-  target!: NotificationTarget;
+  target!: OutboxTarget;
 
-  /** The message as sent: `{"Records":[…]}`. */
+  /** The message as sent (`{"Records":[…]}`), or a ReplicationTask as JSON. */
   @Column({ type: 'text' })
   payload!: string;
 

@@ -119,4 +119,8 @@ export class ObjectEntity {
   /** Object ACL grants as JSON; null = private (owner only). Managed by the IAM layer. */
   @Column({ type: 'text', nullable: true, transformer: jsonText })
   acl!: AclGrant[] | null;
+
+  /** x-amz-replication-status: PENDING, COMPLETED or FAILED (a replication rule covers it); null = none. */
+  @Column({ name: 'replication_status', type: 'varchar', length: 16, nullable: true })
+  replicationStatus!: string | null;
 }

@@ -56,6 +56,7 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   TagSetNotFound: 'NoSuchTagSet',
   LifecycleConfigurationNotFound: 'NoSuchLifecycleConfiguration',
   EncryptionConfigurationNotFound: 'ServerSideEncryptionConfigurationNotFoundError',
+  ReplicationRuleNotFound: 'ReplicationConfigurationNotFoundError',
   TooManyTags: 'BadRequest',
   MalformedConfiguration: 'MalformedXML',
   AccessDenied: 'AccessDenied',

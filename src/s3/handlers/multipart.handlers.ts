@@ -38,6 +38,7 @@ import {
   metadataFromHeaders,
   parseCopySource,
   requireContentLength,
+  replicaRequest,
 } from './request-values';
 
 const UPLOAD_ID = 'uploadId';
@@ -145,6 +146,7 @@ export class MultipartHandlers {
       expectedSize: mpObjectSize(call.headers),
       conditions: writeConditions(call.headers),
       origin: eventOrigin(call),
+      replica: await replicaRequest(call),
     });
     // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the request).
     const expiration = expirationHeader(

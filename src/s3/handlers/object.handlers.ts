@@ -39,6 +39,7 @@ import {
   metadataFromHeaders,
   parseCopySource,
   readConditions,
+  replicaRequest,
   requireContentLength,
 } from './request-values';
 
@@ -85,6 +86,7 @@ export class ObjectHandlers {
       lock,
       encryption: readEncryptionRequest(call.headers),
       origin: eventOrigin(call),
+      replica: await replicaRequest(call),
     });
     // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the write).
     const expiration = expirationHeader(
@@ -310,5 +312,6 @@ function objectHeaders(
   }
   if (o.legalHold !== null) h[H.amzObjectLockLegalHold] = o.legalHold ? 'ON' : 'OFF';
   Object.assign(h, encryptionResponseHeaders(o.encryption));
+  if (o.replicationStatus !== null) h[H.amzReplicationStatus] = o.replicationStatus;
   return h;
 }

@@ -151,3 +151,13 @@ export function eventOrigin(call: S3Call): EventOrigin {
     hostId: call.hostId,
   };
 }
+
+/**
+ * A write by another server's replication (our replicator sends `x-amz-replication-status: REPLICA`):
+ * allowed with s3:ReplicateObject; the version then reads REPLICA and is not replicated again.
+ */
+export async function replicaRequest(call: S3Call): Promise<boolean> {
+  if (header(call.headers, H.amzReplicationStatus)?.toUpperCase() !== 'REPLICA') return false;
+  await call.authorize('s3:ReplicateObject', call.bucket, call.key);
+  return true;
+}

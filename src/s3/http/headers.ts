@@ -44,6 +44,7 @@ export const H = {
   amzMaxParts: 'x-amz-max-parts',
   amzPartNumberMarker: 'x-amz-part-number-marker',
   amzVersionId: 'x-amz-version-id',
+  amzReplicationStatus: 'x-amz-replication-status',
   amzDeleteMarker: 'x-amz-delete-marker',
   amzCopySourceVersionId: 'x-amz-copy-source-version-id',
   amzTagging: 'x-amz-tagging',

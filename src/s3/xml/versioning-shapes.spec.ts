@@ -24,6 +24,7 @@ const view = (key: string, versionId: string, extra: Partial<ObjectView> = {}): 
   retention: null,
   legalHold: null,
   encryption: null,
+  replicationStatus: null,
   ...extra,
 });
 

@@ -21,8 +21,6 @@ describe('routes of later milestones, and cluster routes on a single node', () =
     ['POST', '/api/v1/cluster/replication/bulk', /replication/i],
     ['POST', '/api/v1/cluster/buckets/some-bucket/migrate', /migration/i],
     ['GET', '/api/v1/cluster/migrations/m1', /migration/i],
-    ['GET', '/api/v1/buckets/some-bucket/replication', /replication/i],
-    ['POST', '/api/v1/buckets/some-bucket/replication/r1/sync', /replication/i],
   ])('%s %s answers 501 NotImplemented naming what is missing', async (method, path, what) => {
     const res = await call(method, path);
     expect(res.status).toBe(501);

@@ -27,6 +27,7 @@ import { eventually } from '../../support/eventually';
 import { freePort } from '../../support/child-server';
 import { SettableClock } from '../../support/settable-clock';
 import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startServer, TestServer, uniqueBucket } from '../../support/start-server';
+import { startTcpRelay } from '../../support/tcp-relay';
 import { WebhookReceiver } from '../../support/webhook-receiver';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -462,7 +463,7 @@ describe('bucket notification delivery', () => {
           );
           expect(items.map((i) => JSON.parse(i).Records[0].s3.object.key)).toEqual(['1', '2', '3']);
         } finally {
-          relay.close();
+          await relay.close();
         }
         await redis.del(list);
       } finally {
@@ -525,27 +526,3 @@ describe('bucket notification dead letters', () => {
     expect((await root.get(`buckets/${bucket}/notifications/dead-letters`)).body.data.events).toEqual([]);
   });
 });
-
-/** A TCP relay from `port` to `target` on 127.0.0.1 (a broker that comes back on the port it was expected on). */
-async function startTcpRelay(port: number, target: number): Promise<{ close(): void }> {
-  const net = await import('node:net');
-  const sockets = new Set<import('node:net').Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(target, '127.0.0.1');
-    sockets.add(client).add(upstream);
-    client.pipe(upstream).pipe(client);
-    const end = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', end).on('close', end);
-    upstream.on('error', end).on('close', end);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return {
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
