@@ -69,17 +69,20 @@ export function AuthProvider({ children, onExpired }: { children: ReactNode; onE
     window.clearTimeout(timer.current);
     const s = stored.current;
     if (!s) return;
-    timer.current = window.setTimeout(async () => {
-      if (!stored.current) return;
-      if (!active.current) return; // idle: let it expire
-      active.current = false;
-      try {
-        const r = await api.post<'/api/v1/auth/refresh', Ok<Session>>('/api/v1/auth/refresh');
-        save(r.data);
-      } catch {
-        // the next call will say 401 and send the person to the login page
-      }
-    }, refreshDelay(s.expires_at, Date.now(), s.expires_in));
+    timer.current = window.setTimeout(
+      async () => {
+        if (!stored.current) return;
+        if (!active.current) return; // idle: let it expire
+        active.current = false;
+        try {
+          const r = await api.post<'/api/v1/auth/refresh', Ok<Session>>('/api/v1/auth/refresh');
+          save(r.data);
+        } catch {
+          // the next call will say 401 and send the person to the login page
+        }
+      },
+      refreshDelay(s.expires_at, Date.now(), s.expires_in),
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 

@@ -37,7 +37,10 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
       if (latest?.is_delete_marker && latest.version_id) {
         // Removing the delete marker brings the previous version back (when restoring that one).
         if (list.data?.[1]?.version_id === v.version_id) {
-          await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key }, query: { versionId: latest.version_id } as never });
+          await api.delete('/api/v1/buckets/{bucket}/objects/{key}', {
+            path: { bucket, key: object.key },
+            query: { versionId: latest.version_id } as never,
+          });
           setDone(`Version ${v.version_id} is current again (delete marker removed).`);
           list.reload();
           onChanged();
@@ -45,9 +48,12 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
         }
       }
       // Otherwise copy the version's bytes as a new current version.
-      const res = await fetch(`/api/v1/buckets/${encodeURIComponent(bucket)}/objects/${encodeURIComponent(object.key)}?versionId=${encodeURIComponent(v.version_id ?? '')}`, {
-        headers: { authorization: `Bearer ${currentToken() ?? ''}` },
-      });
+      const res = await fetch(
+        `/api/v1/buckets/${encodeURIComponent(bucket)}/objects/${encodeURIComponent(object.key)}?versionId=${encodeURIComponent(v.version_id ?? '')}`,
+        {
+          headers: { authorization: `Bearer ${currentToken() ?? ''}` },
+        },
+      );
       if (!res.ok) throw new Error(`Reading version ${v.version_id} failed: HTTP ${res.status}`);
       const blob = await res.blob();
       await uploadObject(bucket, object.key, new Blob([blob], { type: v.content_type }), () => undefined);
@@ -84,7 +90,11 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
                 <td>
                   <div className="actions">
                     {!v.is_delete_marker && (
-                      <button type="button" className="btn btn-small" onClick={() => downloadObject(bucket, object.key, v.version_id ?? undefined)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => downloadObject(bucket, object.key, v.version_id ?? undefined)}
+                      >
                         Download
                       </button>
                     )}
@@ -109,7 +119,10 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
           message={`Version ${deleting.version_id} of ${object.key} is deleted for good (object lock may refuse it).`}
           action="Delete version"
           onConfirm={async () => {
-            await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key }, query: { versionId: deleting.version_id } as never });
+            await api.delete('/api/v1/buckets/{bucket}/objects/{key}', {
+              path: { bucket, key: object.key },
+              query: { versionId: deleting.version_id } as never,
+            });
             list.reload();
             onChanged();
           }}
@@ -132,13 +145,24 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
     <>
       <section>
         <h3>Share link</h3>
-        <p className="muted small">A public link on the console port: anyone with it can download the object until it expires or is revoked (Share links page).</p>
+        <p className="muted small">
+          A public link on the console port: anyone with it can download the object until it expires or is revoked (Share links page).
+        </p>
         <div className="inline-form">
           <Field label="Expires in (seconds)">
             {(id) => <input id={id} type="number" min={60} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />}
           </Field>
           <Field label="Max downloads">
-            {(id) => <input id={id} type="number" min={1} value={maxDownloads} onChange={(e) => setMaxDownloads(e.target.value)} placeholder="unlimited" />}
+            {(id) => (
+              <input
+                id={id}
+                type="number"
+                min={1}
+                value={maxDownloads}
+                onChange={(e) => setMaxDownloads(e.target.value)}
+                placeholder="unlimited"
+              />
+            )}
           </Field>
           <button
             type="button"
@@ -186,7 +210,9 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
             )}
           </Field>
           <Field label="Expires in (seconds)">
-            {(id) => <input id={id} type="number" min={1} max={604800} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />}
+            {(id) => (
+              <input id={id} type="number" min={1} max={604800} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />
+            )}
           </Field>
           <button
             type="button"
@@ -223,16 +249,24 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
     (signal) =>
       lock
         ? api
-            .get<'/api/v1/buckets/{bucket}/objects/{key}/legal-hold', Ok<{ status: string }>>('/api/v1/buckets/{bucket}/objects/{key}/legal-hold', {
-              path: { bucket, key: object.key },
-              signal,
-            })
+            .get<'/api/v1/buckets/{bucket}/objects/{key}/legal-hold', Ok<{ status: string }>>(
+              '/api/v1/buckets/{bucket}/objects/{key}/legal-hold',
+              {
+                path: { bucket, key: object.key },
+                signal,
+              },
+            )
             .then((r) => r.data.status)
         : Promise.resolve('OFF'),
     [bucket, object.key, lock],
   );
   const { busy, error, run } = useAction();
-  if (!lock) return <p className="muted">Legal holds and retention need object lock, which this bucket does not have (it is chosen when creating a bucket).</p>;
+  if (!lock)
+    return (
+      <p className="muted">
+        Legal holds and retention need object lock, which this bucket does not have (it is chosen when creating a bucket).
+      </p>
+    );
   return (
     <>
       <h3>Legal hold</h3>
@@ -265,7 +299,9 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
           <Badge tone="warn">{object.retention.mode}</Badge> until {formatDate(object.retention.retain_until)}
         </p>
       ) : (
-        <p className="muted">No retention on this version (the bucket's default retention applies to new uploads; set it in Bucket settings → Object lock).</p>
+        <p className="muted">
+          No retention on this version (the bucket's default retention applies to new uploads; set it in Bucket settings → Object lock).
+        </p>
       )}
     </>
   );
@@ -274,7 +310,12 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
 function ObjectAcl({ bucket, object }: { bucket: string; object: ObjectEntry }) {
   const acl = useLoad(
     (signal) =>
-      api.get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', { path: { bucket, key: object.key }, signal }).then((r) => r.data),
+      api
+        .get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', {
+          path: { bucket, key: object.key },
+          signal,
+        })
+        .then((r) => r.data),
     [bucket, object.key],
   );
   const [canned, setCanned] = useState('private');
@@ -307,7 +348,10 @@ function ObjectAcl({ bucket, object }: { bucket: string; object: ObjectEntry }) 
           disabled={busy}
           onClick={() =>
             run(async () => {
-              await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', { path: { bucket, key: object.key }, body: { acl: canned } as never });
+              await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', {
+                path: { bucket, key: object.key },
+                body: { acl: canned } as never,
+              });
               acl.reload();
             })
           }
@@ -353,7 +397,12 @@ export function ObjectDrawer({
         </button>
       </div>
       <div className="actions" style={{ marginBottom: 12 }}>
-        <button type="button" className="btn btn-primary" disabled={dl.busy} onClick={() => dl.run(() => downloadObject(bucket, object.key))}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={dl.busy}
+          onClick={() => dl.run(() => downloadObject(bucket, object.key))}
+        >
           {dl.busy ? 'Downloading…' : 'Download'}
         </button>
         <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
@@ -414,7 +463,9 @@ export function ObjectDrawer({
       {deleting && (
         <Confirm
           title={`Delete ${object.key}`}
-          message={versioned ? 'A delete marker hides the object; its versions stay and can be restored.' : 'The object is deleted for good.'}
+          message={
+            versioned ? 'A delete marker hides the object; its versions stay and can be restored.' : 'The object is deleted for good.'
+          }
           action="Delete"
           onConfirm={async () => {
             await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key } });

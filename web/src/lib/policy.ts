@@ -50,7 +50,8 @@ export function policyProblems(doc: unknown, kind: 'bucket' | 'identity' = 'buck
     if (!EFFECTS.includes(x.Effect as string)) out.push(`${at}.Effect must be "Allow" or "Deny"`);
     if (x.Action === undefined && x.NotAction === undefined) out.push(`${at} needs Action or NotAction`);
     if (x.Resource === undefined && x.NotResource === undefined) out.push(`${at} needs Resource or NotResource`);
-    if (kind === 'bucket' && x.Principal === undefined && x.NotPrincipal === undefined) out.push(`${at} needs Principal (a bucket policy names who it applies to)`);
+    if (kind === 'bucket' && x.Principal === undefined && x.NotPrincipal === undefined)
+      out.push(`${at} needs Principal (a bucket policy names who it applies to)`);
   });
   return out;
 }

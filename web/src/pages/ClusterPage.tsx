@@ -8,7 +8,11 @@ export default function ClusterPage() {
     <>
       <PageHeader title="Cluster" subtitle="Nodes, cluster replication and migrations." />
       {r.loading && <Loading />}
-      {r.error instanceof ApiError && r.error.status === 501 ? <NotImplementedNotice error={r.error} /> : <ErrorMessage error={r.error} onRetry={r.reload} />}
+      {r.error instanceof ApiError && r.error.status === 501 ? (
+        <NotImplementedNotice error={r.error} />
+      ) : (
+        <ErrorMessage error={r.error} onRetry={r.reload} />
+      )}
       {r.data !== undefined && <pre>{JSON.stringify(r.data, null, 2)}</pre>}
     </>
   );
