@@ -22,10 +22,14 @@ if (!existsSync('dist/web/index.html')) {
   }
 }
 const out = join(tmpdir(), `jest-e2e-${process.pid}.json`);
-const run = spawnSync('npx', ['jest', '-c', 'jest.e2e.config.js', '--runInBand', '--json', `--outputFile=${out}`, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: process.env,
-});
+const run = spawnSync(
+  'npx',
+  ['jest', '-c', 'jest.e2e.config.js', '--runInBand', '--json', `--outputFile=${out}`, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+    env: process.env,
+  },
+);
 let passed = 0;
 let failed = 0;
 try {

@@ -4,5828 +4,5727 @@
  */
 
 export interface paths {
-  '/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['HealthController_live'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/ready': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get: operations['HealthController_ready'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/version': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Server version */
-    get: operations['SystemController_version'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/info': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Server info (Strix): version, commit, mode, uptime, region */
-    get: operations['SystemController_info'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/health': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Liveness (Strix); /ready checks the database and the disk */
-    get: operations['SystemController_healthCheck'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Log in: username + password (+ totp_code with 2FA). Root: username = its access key, password = its secret key */
-    post: operations['AuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/logout': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Revoke the current token */
-    post: operations['AuthController_logout'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/refresh': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** A new token for the current (valid) one, which is revoked */
-    post: operations['AuthController_refresh'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/me': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The current user */
-    get: operations['AuthController_me'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/setup': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start 2FA setup: a new TOTP secret, its otpauth URL and QR code */
-    post: operations['AuthController_setup'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/verify': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Enable 2FA with a valid code for the secret of setup; answers the backup codes, once */
-    post: operations['AuthController_verify'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/validate': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Check a TOTP code against your active 2FA (400 when it does not match) */
-    post: operations['AuthController_validate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/disable': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Disable your 2FA with a TOTP or backup code; administrators may reset a user's with user_id */
-    post: operations['AuthController_disable'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Whether your 2FA is enabled, and how many backup codes are left */
-    get: operations['AuthController_status'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/2fa/backup-codes': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** How many unused backup codes are left (the codes are shown only when generated) */
-    get: operations['AuthController_backupCodes'];
-    put?: never;
-    /** Replace every backup code; the new ones are answered once */
-    post: operations['AuthController_regenerateBackupCodes'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List users (a tenant admin: their tenant only) */
-    get: operations['UsersController_list'];
-    put?: never;
-    /** Create a user; Strix-shaped ({"username"} only) also answers a first access key */
-    post: operations['UsersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A user by id or username (yourself, or a user you manage) */
-    get: operations['UsersController_get'];
-    /** Update email, role or status (your own email; others as their admin) */
-    put: operations['UsersController_update'];
-    post?: never;
-    /** Delete a user with their keys and policies (204) */
-    delete: operations['UsersController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/password': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Change a password: your own (with current_password), or a managed user's */
-    put: operations['UsersController_changePassword'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{id}/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    /** Activate or deactivate a user */
-    patch: operations['UsersController_setStatus'];
-    trace?: never;
-  };
-  '/api/v1/users/{id}/unlock': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** End a lockout after failed logins */
-    post: operations['UsersController_unlock'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/access-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List access keys: all (global admin), the tenant’s (tenant admin) or your own */
-    get: operations['AccessKeysController_list'];
-    put?: never;
-    /** Create an access key for yourself, or (user_id) for a user you manage */
-    post: operations['AccessKeysController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/access-keys/user/{userId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A user's access keys (id or username) */
-    get: operations['AccessKeysController_listOfUser'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/access-keys/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Delete an access key (204) */
-    delete: operations['AccessKeysController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{user}/access-keys': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A user's access keys (Strix: { access_keys: [...] }) */
-    get: operations['AccessKeysController_strixList'];
-    put?: never;
-    /** Create an access key for a user (Strix: the key at the top level, with its secret) */
-    post: operations['AccessKeysController_strixCreate'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{user}/policies': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A user's inline policies (Strix: { policies: [...] }) */
-    get: operations['UserPoliciesController_list'];
-    put?: never;
-    /** Attach a named inline policy (Strix shape: the name inside the policy) */
-    post: operations['UserPoliciesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/users/{user}/policies/{name}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One inline policy */
-    get: operations['UserPoliciesController_get'];
-    /** Attach or replace a named inline policy */
-    put: operations['UserPoliciesController_replace'];
-    post?: never;
-    /** Detach an inline policy (204) */
-    delete: operations['UserPoliciesController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List tenants (others than global admins see their own only) */
-    get: operations['TenantsController_list'];
-    put?: never;
-    /** Create a tenant with optional quotas */
-    post: operations['TenantsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A tenant */
-    get: operations['TenantsController_get'];
-    /** Change quotas (null = unlimited) or status (active | suspended: its users and keys stop working) */
-    put: operations['TenantsController_update'];
-    post?: never;
-    /** Delete a tenant with no buckets and no users left (204; 409 otherwise) */
-    delete: operations['TenantsController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/tenants/{id}/stats': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A tenant's usage: buckets, users, keys, objects, bytes, and quota use */
-    get: operations['TenantsController_stats'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit-logs': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Audit records, newest first, with filters */
-    get: operations['AuditLogsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/audit-logs/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One audit record */
-    get: operations['AuditLogsController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Dashboard: buckets, objects and bytes (per tenant for global admins), S3 request and error rates */
-    get: operations['MetricsController_dashboard'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics/system': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** System: CPU (load average, process and machine usage), memory (process and machine), disk of DATA_DIR */
-    get: operations['MetricsController_systemMetrics'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics/storage': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Storage per tenant (from the usage counters) and per bucket (a page of buckets by name) */
-    get: operations['MetricsController_storageMetrics'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics/performance': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** S3 performance: per-operation counts, errors and latency percentiles, request rates */
-    get: operations['MetricsController_performance'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Stored metric snapshots in a time range (start, end; default the last 24 hours), or one series (metric=) */
-    get: operations['MetricsController_historyMetrics'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/metrics/history/sample': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Take and store a metrics snapshot now (the sampler does it every metrics_sample_interval seconds) */
-    post: operations['MetricsController_sample'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/performance/overview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** All S3 operations together: count, errors, latency percentiles; request rates; the slowest operations */
-    get: operations['PerformanceController_overview'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/performance/operations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Per S3 operation: count, errors, latency p50/p90/p99/max (over the last 1024 requests of each) */
-    get: operations['PerformanceController_operations'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/performance/history': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The S3 figures of the stored metric snapshots (start, end, metric as /metrics/history) */
-    get: operations['PerformanceController_performanceHistory'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/performance/reset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start the performance figures afresh (Prometheus counters keep counting) */
-    post: operations['PerformanceController_reset'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/settings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Every setting with its value, default and constraints */
-    get: operations['SettingsController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/settings/category/{category}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The settings of a category: security, system, audit, metrics, logging */
-    get: operations['SettingsController_byCategory'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/settings/{key}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One setting */
-    get: operations['SettingsController_get'];
-    /** Change a setting: 400 with the reason when the value has the wrong type or is out of range */
-    put: operations['SettingsController_update'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/settings/reset': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Every setting (or one category) back to its default */
-    post: operations['SettingsController_reset'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/logging/test-syslog': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Send one RFC 5424 line to a syslog server (udp, or tcp with octet counting) */
-    post: operations['LoggingController_testSyslog'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/logging/test-http': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** POST one JSON log line to a URL; answers the status it got */
-    post: operations['LoggingController_testHttp'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/logging/test-file': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Append one JSON log line to a file under DATA_DIR/logs (paths leaving it are refused) */
-    post: operations['LoggingController_testFile'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/config': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Public server configuration: version, region, S3 endpoint, maintenance mode, feature flags */
-    get: operations['ServerConfigController_get'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/security/status': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** 2FA adoption, locked accounts, keys unused for 90 days, public buckets, master key, root credentials, TLS */
-    get: operations['SecurityController_status'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/profiling': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** type=cpu&seconds=N (≤ 30): a .cpuprofile (Chrome DevTools, speedscope); type=heap: a V8 .heapsnapshot, streamed */
-    get: operations['ProfilingController_profile'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/notifications/stream': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Server-Sent Events: bucket created/deleted, user locked, quota near its limit, settings changed, maintenance mode */
-    get: operations['NotificationsController_stream'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/cluster': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    get: operations['ClusterNotImplementedController_cluster_get'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    put: operations['ClusterNotImplementedController_cluster_put'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    post: operations['ClusterNotImplementedController_cluster_post'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    delete: operations['ClusterNotImplementedController_cluster_delete'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    options: operations['ClusterNotImplementedController_cluster_options'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    head: operations['ClusterNotImplementedController_cluster_head'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    patch: operations['ClusterNotImplementedController_cluster_patch'];
-    trace?: never;
-  };
-  '/api/v1/cluster/{path}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    get: operations['ClusterNotImplementedController_cluster_get'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    put: operations['ClusterNotImplementedController_cluster_put'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    post: operations['ClusterNotImplementedController_cluster_post'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    delete: operations['ClusterNotImplementedController_cluster_delete'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    options: operations['ClusterNotImplementedController_cluster_options'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    head: operations['ClusterNotImplementedController_cluster_head'];
-    /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-    patch: operations['ClusterNotImplementedController_cluster_patch'];
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/replication': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    get: operations['BucketReplicationNotImplementedController_replication_get'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    put: operations['BucketReplicationNotImplementedController_replication_put'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    post: operations['BucketReplicationNotImplementedController_replication_post'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    delete: operations['BucketReplicationNotImplementedController_replication_delete'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    options: operations['BucketReplicationNotImplementedController_replication_options'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    head: operations['BucketReplicationNotImplementedController_replication_head'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    patch: operations['BucketReplicationNotImplementedController_replication_patch'];
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/replication/{path}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    get: operations['BucketReplicationNotImplementedController_replication_get'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    put: operations['BucketReplicationNotImplementedController_replication_put'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    post: operations['BucketReplicationNotImplementedController_replication_post'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    delete: operations['BucketReplicationNotImplementedController_replication_delete'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    options: operations['BucketReplicationNotImplementedController_replication_options'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    head: operations['BucketReplicationNotImplementedController_replication_head'];
-    /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-    patch: operations['BucketReplicationNotImplementedController_replication_patch'];
-    trace?: never;
-  };
-  '/api/v1/buckets': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List buckets with object count and size (Strix: also `buckets`) */
-    get: operations['BucketsController_list'];
-    put?: never;
-    /** Create a bucket in your tenant (Strix: { "name" }); 409 when the name is taken */
-    post: operations['BucketsController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A bucket: object count and size, versioning, object lock, region, owner, tenant */
-    get: operations['BucketsController_get'];
-    put?: never;
-    post?: never;
-    /** Delete an empty bucket (204; 409 BucketNotEmpty otherwise) */
-    delete: operations['BucketsController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/versioning': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Versioning state: Enabled, Suspended, or null (never enabled) */
-    get: operations['BucketConfigController_getVersioning'];
-    /** Enable or suspend versioning (a bucket never returns to unversioned; object lock keeps it Enabled) */
-    put: operations['BucketConfigController_putVersioning'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/lifecycle': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Lifecycle rules ({ "Rules": [...] }, the S3 field names); 404 when none */
-    get: operations['BucketConfigController_getLifecycle'];
-    /** Replace the lifecycle rules (as put-bucket-lifecycle-configuration: Filter, Expiration, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload) */
-    put: operations['BucketConfigController_putLifecycle'];
-    post?: never;
-    /** Remove the lifecycle rules (204) */
-    delete: operations['BucketConfigController_deleteLifecycle'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/cors': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** CORS rules ({ "CORSRules": [...] }); 404 when none */
-    get: operations['BucketConfigController_getCors'];
-    /** Replace the CORS rules (1-100 rules, as put-bucket-cors) */
-    put: operations['BucketConfigController_putCors'];
-    post?: never;
-    /** Remove the CORS rules (204) */
-    delete: operations['BucketConfigController_deleteCors'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/tagging': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The tag set ({ "TagSet": [{ Key, Value }], "tags": { k: v } }); 404 when none */
-    get: operations['BucketConfigController_getTagging'];
-    /** Replace the tag set (up to 50 tags; an empty set removes it) */
-    put: operations['BucketConfigController_putTagging'];
-    post?: never;
-    /** Remove the tag set (204) */
-    delete: operations['BucketConfigController_deleteTagging'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/notifications': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Event notification rules (empty when none)
-     * @description The configuration is stored and shared with the S3 GetBucketNotificationConfiguration; events are NOT delivered yet.
-     */
-    get: operations['BucketConfigController_getNotifications'];
-    /**
-     * Replace the event notification rules: targets webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), S3 event names, prefix/suffix filters
-     * @description Validated and stored only: delivering events to the targets is not implemented in this version (delivery_enabled: false). Also readable and writable through the S3 API (?notification).
-     */
-    put: operations['BucketConfigController_putNotifications'];
-    post?: never;
-    /** Remove the event notification rules (204) */
-    delete: operations['BucketConfigController_deleteNotifications'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/object-lock': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Object lock: enabled, and the default retention (mode with days or years) */
-    get: operations['BucketConfigController_getObjectLock'];
-    /**
-     * Enable object lock and set (or clear) the default retention
-     * @description Object lock cannot be disabled. Enabling it needs versioning Enabled (409 InvalidBucketState otherwise).
-     */
-    put: operations['BucketConfigController_putObjectLock'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/permissions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Users' permissions on the bucket (ACL grants to users of its tenant) */
-    get: operations['BucketAccessController_listPermissions'];
-    put?: never;
-    /** Grant a user of the bucket’s tenant read, write or full_control (409 if they have a permission: PUT it) */
-    post: operations['BucketAccessController_addPermission'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/permissions/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Change a user's permission (id: the user id or username) */
-    put: operations['BucketAccessController_updatePermission'];
-    post?: never;
-    /** Remove a user's permission (204) */
-    delete: operations['BucketAccessController_removePermission'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/acl': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The bucket ACL: owner and grants */
-    get: operations['BucketAccessController_getAcl'];
-    /** Replace the bucket ACL: { "acl": "<canned>" } or { "grants": [...] } */
-    put: operations['BucketAccessController_putAcl'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/policy': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The bucket policy (Strix: { "policy": { … } }); 404 when none */
-    get: operations['BucketAccessController_getPolicy'];
-    /** Set the bucket policy (validated as S3 validates it: 400 MalformedPolicy with the reason) */
-    put: operations['BucketAccessController_putPolicy'];
-    post?: never;
-    /** Remove the bucket policy (204) */
-    delete: operations['BucketAccessController_deletePolicy'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/inventory': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The inventory configuration (404 when none) */
-    get: operations['BucketAdminController_getInventory'];
-    /**
-     * Set the inventory configuration
-     * @description A CSV report (header row, then key and the chosen fields per object) is written into destination_bucket (same tenant; you need s3:PutObject there) under <prefix>/<bucket>/<timestamp>.csv, Daily or Weekly, and on POST …/inventory/run.
-     */
-    put: operations['BucketAdminController_putInventory'];
-    post?: never;
-    /** Remove the inventory configuration (204; reports already written stay) */
-    delete: operations['BucketAdminController_deleteInventory'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/inventory/reports': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The reports written so far (objects in the destination bucket), newest first */
-    get: operations['BucketAdminController_reports'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/inventory/run': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Write an inventory report now (admins); answers the report written */
-    post: operations['BucketAdminController_runInventory'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/verify-integrity': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Re-read every blob of every version and check sizes, MD5 (ETags) and stored checksums (admins)
-     * @description Rate-limited: once per 60 s per bucket (429 with Retry-After). Answers counts and the failing keys.
-     */
-    post: operations['BucketAdminController_verifyIntegrity'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{name}/recalculate-stats': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Recount the bucket's objects and bytes, and repair its tenant's usage counters (admins) */
-    post: operations['BucketAdminController_recalculateStats'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** List objects in key order: prefix, delimiter (common_prefixes), page_size and continuation_token */
-    get: operations['ObjectsController_list'];
-    put?: never;
-    post?: never;
-    /** Delete several objects (Strix: { "keys": [...] }; or { "objects": [{ key, version_id }] }), up to 1000 */
-    delete: operations['ObjectsController_bulkDelete'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects/search': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Search objects: prefix, name contains, size and modification ranges, content type, tags
-     * @description A keyset scan in key order (from prefix, or from continuation_token), at most 10000 keys per request: truncated says whether to go on.
-     */
-    get: operations['ObjectsController_search'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects/{key}/acl': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** An object's ACL (versionId: a specific version) */
-    get: operations['ObjectsController_getAcl'];
-    /** Replace an object's ACL: { "acl": "<canned>" } or { "grants": [...] } */
-    put: operations['ObjectsController_putAcl'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects/{key}/legal-hold': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** An object version's legal hold (ON / OFF); the bucket needs object lock */
-    get: operations['ObjectsController_getLegalHold'];
-    /** Place or release a legal hold ({ "status": "ON" | "OFF" }) */
-    put: operations['ObjectsController_putLegalHold'];
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects/{key}/versions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** A key's versions and delete markers, newest first (page_size, continuation_token) */
-    get: operations['ObjectsController_listVersions'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/buckets/{bucket}/objects/{key}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Download an object (streamed; Range → 206; Content-Disposition attachment, ?download=false for inline) */
-    get: operations['ObjectsController_download'];
-    /** Upload an object (the raw body, streamed; MD5 computed; Content-MD5 and If-None-Match: * honoured) */
-    put: operations['ObjectsController_upload'];
-    post?: never;
-    /** Delete an object (versioned bucket: a delete marker), or one version with versionId (204) */
-    delete: operations['ObjectsController_remove'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/shares': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Share links: all (global admin), the tenant’s (tenant admin) or your own; active ones unless include_inactive */
-    get: operations['SharesController_list'];
-    put?: never;
-    /** Create a share link for an object you may read; answers the public URL and its token (once) */
-    post: operations['SharesController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/shares/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    post?: never;
-    /** Revoke a share link (204): your own, or (admins) one of your tenant */
-    delete: operations['SharesController_revoke'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/shares/{token}/download': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Download a shared object without credentials (Range supported)
-     * @description Counts a download (a request for a range starting after byte 0 is not counted). 404: unknown link; 410: revoked, expired or used up.
-     */
-    get: operations['SharesController_download'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/presign': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** A presigned URL for the S3 endpoint: { bucket, key, method, expires_in } → { url, method, expires_in, expires_at } */
-    post: operations['PresignController_presign'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/usage': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Usage of the buckets you see (object count, total size) with totals; tenants’ usage counters and quotas */
-    get: operations['UsageController_usage'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/oauth/providers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Active OIDC providers, for the login page */
-    get: operations['OAuthController_list'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/oauth/login': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Start an OIDC login (Authorization Code + PKCE, state, nonce): JSON with authorization_url, or 302 with ?redirect=1 or a browser Accept */
-    post: operations['OAuthController_login'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/oauth/callback': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** The provider's redirect: validates state, code, ID token; 302 to complete?ticket=… (or to return_to?sso_ticket=…) */
-    get: operations['OAuthController_callback'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/auth/oauth/complete': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Exchange the one-time ticket of a finished SSO login for the console token (once, within 60 s) */
-    get: operations['OAuthController_complete'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Identity providers (a tenant admin sees those of their tenant) */
-    get: operations['IdentityProvidersController_list'];
-    put?: never;
-    /** Create an OIDC or LDAP provider (the client secret / bind password is stored encrypted and never returned) */
-    post: operations['IdentityProvidersController_create'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** One provider (id or name) */
-    get: operations['IdentityProvidersController_get'];
-    /** Change name, status or settings (settings not given are kept) */
-    put: operations['IdentityProvidersController_update'];
-    post?: never;
-    /** Delete a provider with its mappings; the users it linked are deactivated */
-    delete: operations['IdentityProvidersController_delete'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/test': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** OIDC: discovery and JWKS fetch. LDAP: connect and bind with the service account */
-    post: operations['IdentityProvidersController_test'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/search-users': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** LDAP: users whose username, email or name contains the query */
-    post: operations['IdentityProvidersController_searchUsers'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/search-groups': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** LDAP: groups whose name contains the query */
-    post: operations['IdentityProvidersController_searchGroups'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/import-user': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** LDAP: create local users (no password) linked to directory entries; role and tenant from the group mappings, or given */
-    post: operations['IdentityProvidersController_importUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/sync': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Re-read every linked user's groups now (LDAP) or re-apply the mappings (OIDC); users gone from the directory are deactivated */
-    post: operations['IdentityProvidersController_syncAll'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/group-mappings': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /** Group mappings of a provider */
-    get: operations['IdentityProvidersController_listMappings'];
-    put?: never;
-    /** Map an external group to a role (admin | tenant-admin | user) in a tenant */
-    post: operations['IdentityProvidersController_createMapping'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/group-mappings/{mapId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    /** Change a group mapping */
-    put: operations['IdentityProvidersController_updateMapping'];
-    post?: never;
-    /** Delete a group mapping (users keep their role until the next login or sync) */
-    delete: operations['IdentityProvidersController_deleteMapping'];
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/identity-providers/{id}/group-mappings/{mapId}/sync': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /** Sync one mapping: LDAP reads the group's members (importing new ones when the provider creates users) */
-    post: operations['IdentityProvidersController_syncMapping'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server version */
+        get: operations["SystemController_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server info (Strix): version, commit, mode, uptime, region */
+        get: operations["SystemController_info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness (Strix); /ready checks the database and the disk */
+        get: operations["SystemController_healthCheck"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Log in: username + password (+ totp_code with 2FA). Root: username = its access key, password = its secret key */
+        post: operations["AuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke the current token */
+        post: operations["AuthController_logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new token for the current (valid) one, which is revoked */
+        post: operations["AuthController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current user */
+        get: operations["AuthController_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start 2FA setup: a new TOTP secret, its otpauth URL and QR code */
+        post: operations["AuthController_setup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable 2FA with a valid code for the secret of setup; answers the backup codes, once */
+        post: operations["AuthController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a TOTP code against your active 2FA (400 when it does not match) */
+        post: operations["AuthController_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable your 2FA with a TOTP or backup code; administrators may reset a user's with user_id */
+        post: operations["AuthController_disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether your 2FA is enabled, and how many backup codes are left */
+        get: operations["AuthController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/2fa/backup-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many unused backup codes are left (the codes are shown only when generated) */
+        get: operations["AuthController_backupCodes"];
+        put?: never;
+        /** Replace every backup code; the new ones are answered once */
+        post: operations["AuthController_regenerateBackupCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List users (a tenant admin: their tenant only) */
+        get: operations["UsersController_list"];
+        put?: never;
+        /** Create a user; Strix-shaped ({"username"} only) also answers a first access key */
+        post: operations["UsersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user by id or username (yourself, or a user you manage) */
+        get: operations["UsersController_get"];
+        /** Update email, role or status (your own email; others as their admin) */
+        put: operations["UsersController_update"];
+        post?: never;
+        /** Delete a user with their keys and policies (204) */
+        delete: operations["UsersController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a password: your own (with current_password), or a managed user's */
+        put: operations["UsersController_changePassword"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Activate or deactivate a user */
+        patch: operations["UsersController_setStatus"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a lockout after failed logins */
+        post: operations["UsersController_unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List access keys: all (global admin), the tenant’s (tenant admin) or your own */
+        get: operations["AccessKeysController_list"];
+        put?: never;
+        /** Create an access key for yourself, or (user_id) for a user you manage */
+        post: operations["AccessKeysController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-keys/user/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's access keys (id or username) */
+        get: operations["AccessKeysController_listOfUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/access-keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an access key (204) */
+        delete: operations["AccessKeysController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user}/access-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's access keys (Strix: { access_keys: [...] }) */
+        get: operations["AccessKeysController_strixList"];
+        put?: never;
+        /** Create an access key for a user (Strix: the key at the top level, with its secret) */
+        post: operations["AccessKeysController_strixCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user}/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's inline policies (Strix: { policies: [...] }) */
+        get: operations["UserPoliciesController_list"];
+        put?: never;
+        /** Attach a named inline policy (Strix shape: the name inside the policy) */
+        post: operations["UserPoliciesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{user}/policies/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inline policy */
+        get: operations["UserPoliciesController_get"];
+        /** Attach or replace a named inline policy */
+        put: operations["UserPoliciesController_replace"];
+        post?: never;
+        /** Detach an inline policy (204) */
+        delete: operations["UserPoliciesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List tenants (others than global admins see their own only) */
+        get: operations["TenantsController_list"];
+        put?: never;
+        /** Create a tenant with optional quotas */
+        post: operations["TenantsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant */
+        get: operations["TenantsController_get"];
+        /** Change quotas (null = unlimited) or status (active | suspended: its users and keys stop working) */
+        put: operations["TenantsController_update"];
+        post?: never;
+        /** Delete a tenant with no buckets and no users left (204; 409 otherwise) */
+        delete: operations["TenantsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's usage: buckets, users, keys, objects, bytes, and quota use */
+        get: operations["TenantsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit records, newest first, with filters */
+        get: operations["AuditLogsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit-logs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One audit record */
+        get: operations["AuditLogsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dashboard: buckets, objects and bytes (per tenant for global admins), S3 request and error rates */
+        get: operations["MetricsController_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System: CPU (load average, process and machine usage), memory (process and machine), disk of DATA_DIR */
+        get: operations["MetricsController_systemMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Storage per tenant (from the usage counters) and per bucket (a page of buckets by name) */
+        get: operations["MetricsController_storageMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** S3 performance: per-operation counts, errors and latency percentiles, request rates */
+        get: operations["MetricsController_performance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored metric snapshots in a time range (start, end; default the last 24 hours), or one series (metric=) */
+        get: operations["MetricsController_historyMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/metrics/history/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Take and store a metrics snapshot now (the sampler does it every metrics_sample_interval seconds) */
+        post: operations["MetricsController_sample"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** All S3 operations together: count, errors, latency percentiles; request rates; the slowest operations */
+        get: operations["PerformanceController_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance/operations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per S3 operation: count, errors, latency p50/p90/p99/max (over the last 1024 requests of each) */
+        get: operations["PerformanceController_operations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The S3 figures of the stored metric snapshots (start, end, metric as /metrics/history) */
+        get: operations["PerformanceController_performanceHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/performance/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the performance figures afresh (Prometheus counters keep counting) */
+        post: operations["PerformanceController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every setting with its value, default and constraints */
+        get: operations["SettingsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/category/{category}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The settings of a category: security, system, audit, metrics, logging */
+        get: operations["SettingsController_byCategory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One setting */
+        get: operations["SettingsController_get"];
+        /** Change a setting: 400 with the reason when the value has the wrong type or is out of range */
+        put: operations["SettingsController_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Every setting (or one category) back to its default */
+        post: operations["SettingsController_reset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logging/test-syslog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send one RFC 5424 line to a syslog server (udp, or tcp with octet counting) */
+        post: operations["LoggingController_testSyslog"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logging/test-http": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** POST one JSON log line to a URL; answers the status it got */
+        post: operations["LoggingController_testHttp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/logging/test-file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Append one JSON log line to a file under DATA_DIR/logs (paths leaving it are refused) */
+        post: operations["LoggingController_testFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public server configuration: version, region, S3 endpoint, maintenance mode, feature flags */
+        get: operations["ServerConfigController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/security/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 2FA adoption, locked accounts, keys unused for 90 days, public buckets, master key, root credentials, TLS */
+        get: operations["SecurityController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** type=cpu&seconds=N (≤ 30): a .cpuprofile (Chrome DevTools, speedscope); type=heap: a V8 .heapsnapshot, streamed */
+        get: operations["ProfilingController_profile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-Sent Events: bucket created/deleted, user locked, quota near its limit, settings changed, maintenance mode */
+        get: operations["NotificationsController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_cluster_get"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_cluster_put"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_cluster_post"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_cluster_delete"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_cluster_options"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_cluster_head"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_cluster_get"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_cluster_put"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_cluster_post"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_cluster_delete"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_cluster_options"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_cluster_head"];
+        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        get: operations["BucketReplicationNotImplementedController_replication_get"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        put: operations["BucketReplicationNotImplementedController_replication_put"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        post: operations["BucketReplicationNotImplementedController_replication_post"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        delete: operations["BucketReplicationNotImplementedController_replication_delete"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        options: operations["BucketReplicationNotImplementedController_replication_options"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        head: operations["BucketReplicationNotImplementedController_replication_head"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        patch: operations["BucketReplicationNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/replication/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        get: operations["BucketReplicationNotImplementedController_replication_get"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        put: operations["BucketReplicationNotImplementedController_replication_put"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        post: operations["BucketReplicationNotImplementedController_replication_post"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        delete: operations["BucketReplicationNotImplementedController_replication_delete"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        options: operations["BucketReplicationNotImplementedController_replication_options"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        head: operations["BucketReplicationNotImplementedController_replication_head"];
+        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
+        patch: operations["BucketReplicationNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/buckets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List buckets with object count and size (Strix: also `buckets`) */
+        get: operations["BucketsController_list"];
+        put?: never;
+        /** Create a bucket in your tenant (Strix: { "name" }); 409 when the name is taken */
+        post: operations["BucketsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A bucket: object count and size, versioning, object lock, region, owner, tenant */
+        get: operations["BucketsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an empty bucket (204; 409 BucketNotEmpty otherwise) */
+        delete: operations["BucketsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/versioning": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versioning state: Enabled, Suspended, or null (never enabled) */
+        get: operations["BucketConfigController_getVersioning"];
+        /** Enable or suspend versioning (a bucket never returns to unversioned; object lock keeps it Enabled) */
+        put: operations["BucketConfigController_putVersioning"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/lifecycle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lifecycle rules ({ "Rules": [...] }, the S3 field names); 404 when none */
+        get: operations["BucketConfigController_getLifecycle"];
+        /** Replace the lifecycle rules (as put-bucket-lifecycle-configuration: Filter, Expiration, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload) */
+        put: operations["BucketConfigController_putLifecycle"];
+        post?: never;
+        /** Remove the lifecycle rules (204) */
+        delete: operations["BucketConfigController_deleteLifecycle"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/cors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CORS rules ({ "CORSRules": [...] }); 404 when none */
+        get: operations["BucketConfigController_getCors"];
+        /** Replace the CORS rules (1-100 rules, as put-bucket-cors) */
+        put: operations["BucketConfigController_putCors"];
+        post?: never;
+        /** Remove the CORS rules (204) */
+        delete: operations["BucketConfigController_deleteCors"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/tagging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tag set ({ "TagSet": [{ Key, Value }], "tags": { k: v } }); 404 when none */
+        get: operations["BucketConfigController_getTagging"];
+        /** Replace the tag set (up to 50 tags; an empty set removes it) */
+        put: operations["BucketConfigController_putTagging"];
+        post?: never;
+        /** Remove the tag set (204) */
+        delete: operations["BucketConfigController_deleteTagging"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Event notification rules (empty when none)
+         * @description The configuration is stored and shared with the S3 GetBucketNotificationConfiguration; events are NOT delivered yet.
+         */
+        get: operations["BucketConfigController_getNotifications"];
+        /**
+         * Replace the event notification rules: targets webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), S3 event names, prefix/suffix filters
+         * @description Validated and stored only: delivering events to the targets is not implemented in this version (delivery_enabled: false). Also readable and writable through the S3 API (?notification).
+         */
+        put: operations["BucketConfigController_putNotifications"];
+        post?: never;
+        /** Remove the event notification rules (204) */
+        delete: operations["BucketConfigController_deleteNotifications"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/object-lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Object lock: enabled, and the default retention (mode with days or years) */
+        get: operations["BucketConfigController_getObjectLock"];
+        /**
+         * Enable object lock and set (or clear) the default retention
+         * @description Object lock cannot be disabled. Enabling it needs versioning Enabled (409 InvalidBucketState otherwise).
+         */
+        put: operations["BucketConfigController_putObjectLock"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Users' permissions on the bucket (ACL grants to users of its tenant) */
+        get: operations["BucketAccessController_listPermissions"];
+        put?: never;
+        /** Grant a user of the bucket’s tenant read, write or full_control (409 if they have a permission: PUT it) */
+        post: operations["BucketAccessController_addPermission"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/permissions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a user's permission (id: the user id or username) */
+        put: operations["BucketAccessController_updatePermission"];
+        post?: never;
+        /** Remove a user's permission (204) */
+        delete: operations["BucketAccessController_removePermission"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/acl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bucket ACL: owner and grants */
+        get: operations["BucketAccessController_getAcl"];
+        /** Replace the bucket ACL: { "acl": "<canned>" } or { "grants": [...] } */
+        put: operations["BucketAccessController_putAcl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The bucket policy (Strix: { "policy": { … } }); 404 when none */
+        get: operations["BucketAccessController_getPolicy"];
+        /** Set the bucket policy (validated as S3 validates it: 400 MalformedPolicy with the reason) */
+        put: operations["BucketAccessController_putPolicy"];
+        post?: never;
+        /** Remove the bucket policy (204) */
+        delete: operations["BucketAccessController_deletePolicy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The inventory configuration (404 when none) */
+        get: operations["BucketAdminController_getInventory"];
+        /**
+         * Set the inventory configuration
+         * @description A CSV report (header row, then key and the chosen fields per object) is written into destination_bucket (same tenant; you need s3:PutObject there) under <prefix>/<bucket>/<timestamp>.csv, Daily or Weekly, and on POST …/inventory/run.
+         */
+        put: operations["BucketAdminController_putInventory"];
+        post?: never;
+        /** Remove the inventory configuration (204; reports already written stay) */
+        delete: operations["BucketAdminController_deleteInventory"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/inventory/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reports written so far (objects in the destination bucket), newest first */
+        get: operations["BucketAdminController_reports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/inventory/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write an inventory report now (admins); answers the report written */
+        post: operations["BucketAdminController_runInventory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/verify-integrity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-read every blob of every version and check sizes, MD5 (ETags) and stored checksums (admins)
+         * @description Rate-limited: once per 60 s per bucket (429 with Retry-After). Answers counts and the failing keys.
+         */
+        post: operations["BucketAdminController_verifyIntegrity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/recalculate-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recount the bucket's objects and bytes, and repair its tenant's usage counters (admins) */
+        post: operations["BucketAdminController_recalculateStats"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List objects in key order: prefix, delimiter (common_prefixes), page_size and continuation_token */
+        get: operations["ObjectsController_list"];
+        put?: never;
+        post?: never;
+        /** Delete several objects (Strix: { "keys": [...] }; or { "objects": [{ key, version_id }] }), up to 1000 */
+        delete: operations["ObjectsController_bulkDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search objects: prefix, name contains, size and modification ranges, content type, tags
+         * @description A keyset scan in key order (from prefix, or from continuation_token), at most 10000 keys per request: truncated says whether to go on.
+         */
+        get: operations["ObjectsController_search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/acl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object's ACL (versionId: a specific version) */
+        get: operations["ObjectsController_getAcl"];
+        /** Replace an object's ACL: { "acl": "<canned>" } or { "grants": [...] } */
+        put: operations["ObjectsController_putAcl"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/legal-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object version's legal hold (ON / OFF); the bucket needs object lock */
+        get: operations["ObjectsController_getLegalHold"];
+        /** Place or release a legal hold ({ "status": "ON" | "OFF" }) */
+        put: operations["ObjectsController_putLegalHold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A key's versions and delete markers, newest first (page_size, continuation_token) */
+        get: operations["ObjectsController_listVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an object (streamed; Range → 206; Content-Disposition attachment, ?download=false for inline) */
+        get: operations["ObjectsController_download"];
+        /** Upload an object (the raw body, streamed; MD5 computed; Content-MD5 and If-None-Match: * honoured) */
+        put: operations["ObjectsController_upload"];
+        post?: never;
+        /** Delete an object (versioned bucket: a delete marker), or one version with versionId (204) */
+        delete: operations["ObjectsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Share links: all (global admin), the tenant’s (tenant admin) or your own; active ones unless include_inactive */
+        get: operations["SharesController_list"];
+        put?: never;
+        /** Create a share link for an object you may read; answers the public URL and its token (once) */
+        post: operations["SharesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a share link (204): your own, or (admins) one of your tenant */
+        delete: operations["SharesController_revoke"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shares/{token}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download a shared object without credentials (Range supported)
+         * @description Counts a download (a request for a range starting after byte 0 is not counted). 404: unknown link; 410: revoked, expired or used up.
+         */
+        get: operations["SharesController_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/presign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A presigned URL for the S3 endpoint: { bucket, key, method, expires_in } → { url, method, expires_in, expires_at } */
+        post: operations["PresignController_presign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage of the buckets you see (object count, total size) with totals; tenants’ usage counters and quotas */
+        get: operations["UsageController_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active OIDC providers, for the login page */
+        get: operations["OAuthController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an OIDC login (Authorization Code + PKCE, state, nonce): JSON with authorization_url, or 302 with ?redirect=1 or a browser Accept */
+        post: operations["OAuthController_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provider's redirect: validates state, code, ID token; 302 to complete?ticket=… (or to return_to?sso_ticket=…) */
+        get: operations["OAuthController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oauth/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Exchange the one-time ticket of a finished SSO login for the console token (once, within 60 s) */
+        get: operations["OAuthController_complete"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Identity providers (a tenant admin sees those of their tenant) */
+        get: operations["IdentityProvidersController_list"];
+        put?: never;
+        /** Create an OIDC or LDAP provider (the client secret / bind password is stored encrypted and never returned) */
+        post: operations["IdentityProvidersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider (id or name) */
+        get: operations["IdentityProvidersController_get"];
+        /** Change name, status or settings (settings not given are kept) */
+        put: operations["IdentityProvidersController_update"];
+        post?: never;
+        /** Delete a provider with its mappings; the users it linked are deactivated */
+        delete: operations["IdentityProvidersController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** OIDC: discovery and JWKS fetch. LDAP: connect and bind with the service account */
+        post: operations["IdentityProvidersController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/search-users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LDAP: users whose username, email or name contains the query */
+        post: operations["IdentityProvidersController_searchUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/search-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LDAP: groups whose name contains the query */
+        post: operations["IdentityProvidersController_searchGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/import-user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** LDAP: create local users (no password) linked to directory entries; role and tenant from the group mappings, or given */
+        post: operations["IdentityProvidersController_importUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-read every linked user's groups now (LDAP) or re-apply the mappings (OIDC); users gone from the directory are deactivated */
+        post: operations["IdentityProvidersController_syncAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/group-mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Group mappings of a provider */
+        get: operations["IdentityProvidersController_listMappings"];
+        put?: never;
+        /** Map an external group to a role (admin | tenant-admin | user) in a tenant */
+        post: operations["IdentityProvidersController_createMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/group-mappings/{mapId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a group mapping */
+        put: operations["IdentityProvidersController_updateMapping"];
+        post?: never;
+        /** Delete a group mapping (users keep their role until the next login or sync) */
+        delete: operations["IdentityProvidersController_deleteMapping"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/identity-providers/{id}/group-mappings/{mapId}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync one mapping: LDAP reads the group's members (importing new ones when the provider creates users) */
+        post: operations["IdentityProvidersController_syncMapping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: {
-    LoginDto: {
-      /** @description Username; the root account logs in with its access key id */
-      username: string;
-      /** @description Password; the root account's is its secret key */
-      password: string;
-      /** @description TOTP code or backup code, for accounts with 2FA */
-      totp_code?: string;
-      /** @description Alias of totp_code */
-      totpCode?: string;
-      /** @description LDAP identity provider (id or name) to check the password with; LDAP-linked users need not give it */
-      provider?: string;
+    schemas: {
+        LoginDto: {
+            /** @description Username; the root account logs in with its access key id */
+            username: string;
+            /** @description Password; the root account's is its secret key */
+            password: string;
+            /** @description TOTP code or backup code, for accounts with 2FA */
+            totp_code?: string;
+            /** @description Alias of totp_code */
+            totpCode?: string;
+            /** @description LDAP identity provider (id or name) to check the password with; LDAP-linked users need not give it */
+            provider?: string;
+        };
+        TwoFactorCodeDto: {
+            /** @description 6-digit TOTP code */
+            code: string;
+        };
+        DisableTwoFactorDto: {
+            /** @description A current TOTP code or an unused backup code (needed to disable your own 2FA) */
+            code?: string;
+            /** @description An administrator resets another user's 2FA (id or username) */
+            user_id?: string;
+        };
+        CreateUserDto: {
+            username: string;
+            /** @description Console password (PASSWORD_MIN_LENGTH); without one the user gets an access key instead (Strix) */
+            password?: string;
+            email?: string;
+            /** @enum {string} */
+            role?: "admin" | "tenant-admin" | "user";
+            /** @description MaxIOFS form of role (the first one counts) */
+            roles?: ("admin" | "tenant-admin" | "user")[];
+            /** @description Tenant id or name (a tenant admin can only create in their own) */
+            tenant_id?: string;
+            /** @description Alias of tenant_id */
+            tenantId?: string;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            /** @description Create a first access key (default: when no password is given) */
+            create_access_key?: boolean;
+        };
+        UpdateUserDto: {
+            email?: Record<string, never> | null;
+            /** @enum {string} */
+            role?: "admin" | "tenant-admin" | "user";
+            roles?: ("admin" | "tenant-admin" | "user")[];
+            /** @enum {string} */
+            status?: "active" | "inactive";
+        };
+        ChangePasswordDto: {
+            /** @description The new password */
+            new_password?: string;
+            /** @description Alias of new_password (MaxIOFS) */
+            newPassword?: string;
+            /** @description Alias of new_password */
+            password?: string;
+            /** @description Needed to change your own password */
+            current_password?: string;
+            /** @description Alias of current_password (MaxIOFS) */
+            currentPassword?: string;
+        };
+        SetUserStatusDto: {
+            /** @enum {string} */
+            status: "active" | "inactive";
+        };
+        CreateAccessKeyDto: {
+            /** @description The owner (id or username); default: the caller */
+            user_id?: string;
+            /** @description Alias of user_id (MaxIOFS) */
+            userId?: string;
+            /** @description Alias of user_id */
+            username?: string;
+            /** @description Keep this access key id (migrating from another S3 server) */
+            access_key_id?: string;
+            /** @description With access_key_id: its secret */
+            secret_access_key?: string;
+        };
+        CreateTenantDto: {
+            /** @description Bytes the tenant may store; null = unlimited */
+            max_storage_bytes?: Record<string, never> | null;
+            maxStorageBytes?: Record<string, never> | null;
+            max_buckets?: Record<string, never> | null;
+            maxBuckets?: Record<string, never> | null;
+            max_objects?: Record<string, never> | null;
+            maxObjects?: Record<string, never> | null;
+            /** @description 1-63 lowercase letters, digits and hyphens */
+            name: string;
+        };
+        UpdateTenantDto: {
+            /** @description Bytes the tenant may store; null = unlimited */
+            max_storage_bytes?: Record<string, never> | null;
+            maxStorageBytes?: Record<string, never> | null;
+            max_buckets?: Record<string, never> | null;
+            maxBuckets?: Record<string, never> | null;
+            max_objects?: Record<string, never> | null;
+            maxObjects?: Record<string, never> | null;
+            /** @enum {string} */
+            status?: "active" | "suspended";
+        };
+        UpdateSettingDto: {
+            /** @description The new value: a boolean, a number or a string as the setting's type says (numbers and booleans may be sent as strings) */
+            value: Record<string, never>;
+        };
+        ResetSettingsDto: {
+            /**
+             * @description Only this category (default: every setting)
+             * @enum {string}
+             */
+            category?: "security" | "system" | "audit" | "metrics" | "logging";
+        };
+        TestSyslogDto: {
+            /** @description Host name or IP address (default: the syslog_host setting) */
+            host?: string;
+            /** @description Default: the syslog_port setting (514) */
+            port?: number;
+            /**
+             * @description udp (one datagram) or tcp (RFC 6587 octet counting); default: the syslog_protocol setting
+             * @enum {string}
+             */
+            protocol?: "udp" | "tcp";
+        };
+        TestHttpDto: {
+            /** @description http(s) URL that receives one JSON log line by POST (default: the http_log_url setting) */
+            url?: string;
+        };
+        TestFileDto: {
+            /** @description File under DATA_DIR/logs, relative to it (default: the file_log_path setting) */
+            path?: string;
+        };
+        CreateBucketDto: {
+            /** @description S3 bucket name rules: 3-63 characters of lower-case letters, digits, dots and hyphens */
+            name: string;
+            /** @description Default: the server region */
+            region?: string;
+            /** @description Create with object lock (versioning is enabled with it, for good) */
+            object_lock_enabled?: boolean;
+            /** @description Alias of object_lock_enabled (MaxIOFS) */
+            objectLock?: boolean;
+            /** @description Enable versioning at creation */
+            versioning_enabled?: boolean;
+            /**
+             * @description Alias of versioning_enabled (MaxIOFS)
+             * @enum {string}
+             */
+            versioning?: "Enabled" | "Suspended";
+            /**
+             * @description A canned ACL (default private)
+             * @enum {string}
+             */
+            acl?: "private" | "public-read" | "public-read-write" | "authenticated-read" | "bucket-owner-read" | "bucket-owner-full-control" | "aws-exec-read" | "log-delivery-write";
+        };
+        VersioningDto: {
+            /** @enum {string} */
+            status?: "Enabled" | "Suspended";
+            /** @description Alias: true = Enabled, false = Suspended */
+            enabled?: boolean;
+        };
+        TagDto: {
+            Key: string;
+            Value: string;
+        };
+        LifecycleAndDto: {
+            Prefix?: string;
+            Tags?: components["schemas"]["TagDto"][];
+            ObjectSizeGreaterThan?: number;
+            ObjectSizeLessThan?: number;
+        };
+        LifecycleFilterDto: {
+            Prefix?: string;
+            Tag?: components["schemas"]["TagDto"];
+            ObjectSizeGreaterThan?: number;
+            ObjectSizeLessThan?: number;
+            And?: components["schemas"]["LifecycleAndDto"];
+        };
+        LifecycleExpirationDto: {
+            Days?: number;
+            /** @description ISO 8601, midnight UTC */
+            Date?: string;
+            ExpiredObjectDeleteMarker?: boolean;
+        };
+        NoncurrentVersionExpirationDto: {
+            NoncurrentDays?: number;
+            NewerNoncurrentVersions?: number;
+        };
+        AbortIncompleteMultipartUploadDto: {
+            DaysAfterInitiation?: number;
+        };
+        LifecycleRuleDto: {
+            /** @description Generated when absent */
+            ID?: string;
+            /** @enum {string} */
+            Status: "Enabled" | "Disabled";
+            /** @description Legacy rule-level prefix (instead of Filter) */
+            Prefix?: string;
+            Filter?: components["schemas"]["LifecycleFilterDto"];
+            Expiration?: components["schemas"]["LifecycleExpirationDto"];
+            NoncurrentVersionExpiration?: components["schemas"]["NoncurrentVersionExpirationDto"];
+            AbortIncompleteMultipartUpload?: components["schemas"]["AbortIncompleteMultipartUploadDto"];
+        };
+        LifecycleConfigurationDto: {
+            Rules: components["schemas"]["LifecycleRuleDto"][];
+        };
+        CorsRuleDto: {
+            ID?: string;
+            AllowedOrigins: string[];
+            AllowedMethods: string[];
+            AllowedHeaders?: string[];
+            ExposeHeaders?: string[];
+            MaxAgeSeconds?: number;
+        };
+        CorsConfigurationDto: {
+            CORSRules: components["schemas"]["CorsRuleDto"][];
+        };
+        TaggingDto: {
+            /** @description S3 shape: [{ Key, Value }] */
+            TagSet?: components["schemas"]["TagDto"][];
+            /** @description Alias: { key: value } */
+            tags?: {
+                [key: string]: string;
+            };
+        };
+        NotificationTargetDto: {
+            /** @enum {string} */
+            type: "webhook" | "redis" | "rabbitmq" | "mqtt" | "nats" | "queue" | "topic" | "lambda";
+            /** @description webhook: http(s) URL; redis: redis://…; rabbitmq: amqp://…; mqtt: mqtt://… or tcp://…; nats: nats://… */
+            url?: string;
+            /** @description queue, topic, lambda (S3 API): the ARN */
+            arn?: string;
+            /** @description webhook: extra request headers */
+            headers?: {
+                [key: string]: string;
+            };
+            /** @description redis: channel to PUBLISH to */
+            channel?: string;
+            /** @description redis: list to RPUSH to */
+            key?: string;
+            /** @description rabbitmq: exchange ("" = default) */
+            exchange?: string;
+            /** @description rabbitmq: routing key */
+            routing_key?: string;
+            /** @description mqtt: topic */
+            topic?: string;
+            /**
+             * @description mqtt: QoS
+             * @enum {number}
+             */
+            qos?: 0 | 1 | 2;
+            /** @description nats: subject */
+            subject?: string;
+        };
+        NotificationFilterDto: {
+            prefix?: string;
+            suffix?: string;
+        };
+        NotificationRuleDto: {
+            /** @description Generated when absent */
+            id?: string;
+            target: components["schemas"]["NotificationTargetDto"];
+            events: ("s3:ObjectCreated:*" | "s3:ObjectCreated:Put" | "s3:ObjectCreated:Post" | "s3:ObjectCreated:Copy" | "s3:ObjectCreated:CompleteMultipartUpload" | "s3:ObjectRemoved:*" | "s3:ObjectRemoved:Delete" | "s3:ObjectRemoved:DeleteMarkerCreated" | "s3:ObjectRestore:*" | "s3:ObjectRestore:Post" | "s3:ObjectRestore:Completed" | "s3:ObjectRestore:Delete" | "s3:ReducedRedundancyLostObject" | "s3:Replication:*" | "s3:Replication:OperationFailedReplication" | "s3:Replication:OperationMissedThreshold" | "s3:Replication:OperationReplicatedAfterThreshold" | "s3:Replication:OperationNotTracked" | "s3:LifecycleExpiration:*" | "s3:LifecycleExpiration:Delete" | "s3:LifecycleExpiration:DeleteMarkerCreated" | "s3:LifecycleTransition" | "s3:IntelligentTiering" | "s3:ObjectTagging:*" | "s3:ObjectTagging:Put" | "s3:ObjectTagging:Delete" | "s3:ObjectAcl:Put")[];
+            filter?: components["schemas"]["NotificationFilterDto"];
+        };
+        NotificationConfigurationDto: {
+            /** @description An empty list removes the configuration */
+            rules: components["schemas"]["NotificationRuleDto"][];
+        };
+        ObjectLockDto: {
+            /** @description Enable object lock (it cannot be disabled); needs versioning Enabled */
+            enabled?: boolean;
+            /**
+             * @description Default retention mode (with days or years); absent = no default retention
+             * @enum {string}
+             */
+            mode?: "GOVERNANCE" | "COMPLIANCE";
+            days?: number;
+            years?: number;
+        };
+        CreatePermissionDto: {
+            /** @description The user (id or username), of the bucket’s tenant */
+            user_id?: string;
+            /** @description Alias of user_id */
+            username?: string;
+            /**
+             * @description read (list, READ), write (READ and WRITE: put and delete objects), full_control
+             * @enum {string}
+             */
+            permission: "read" | "write" | "full_control" | "FULL_CONTROL" | "READ" | "WRITE" | "READ_ACP" | "WRITE_ACP";
+        };
+        UpdatePermissionDto: {
+            /** @enum {string} */
+            permission: "read" | "write" | "full_control" | "FULL_CONTROL" | "READ" | "WRITE" | "READ_ACP" | "WRITE_ACP";
+        };
+        AclGranteeDto: {
+            /** @enum {string} */
+            type: "CanonicalUser" | "Group";
+            /** @description CanonicalUser: the user id */
+            id?: string;
+            /** @description Group: http://acs.amazonaws.com/groups/global/AllUsers, …/AuthenticatedUsers, …/s3/LogDelivery */
+            uri?: string;
+        };
+        AclGrantDto: {
+            grantee: components["schemas"]["AclGranteeDto"];
+            /** @enum {string} */
+            permission: "FULL_CONTROL" | "READ" | "WRITE" | "READ_ACP" | "WRITE_ACP";
+        };
+        PutAclDto: {
+            /** @enum {string} */
+            acl?: "private" | "public-read" | "public-read-write" | "authenticated-read" | "bucket-owner-read" | "bucket-owner-full-control" | "aws-exec-read" | "log-delivery-write";
+            /**
+             * @description Alias of acl
+             * @enum {string}
+             */
+            canned_acl?: "private" | "public-read" | "public-read-write" | "authenticated-read" | "bucket-owner-read" | "bucket-owner-full-control" | "aws-exec-read" | "log-delivery-write";
+            grants?: components["schemas"]["AclGrantDto"][];
+        };
+        InventoryConfigurationDto: {
+            /** @default default */
+            id: string;
+            /**
+             * @description false: no scheduled reports (POST …/inventory/run still writes one)
+             * @default true
+             */
+            enabled: boolean;
+            /** @description A bucket of the same tenant */
+            destination_bucket: string;
+            /** @description Key prefix of the reports: <prefix>/<bucket>/<timestamp>.csv */
+            prefix?: string;
+            /** @enum {string} */
+            schedule: "Daily" | "Weekly";
+            /**
+             * @default CSV
+             * @enum {string}
+             */
+            format: "CSV";
+            /**
+             * @default Current
+             * @enum {string}
+             */
+            included_versions: "Current" | "All";
+            /** @description Columns after the key (default Size, ETag, LastModifiedDate, StorageClass, VersionId) */
+            fields?: ("Size" | "ETag" | "LastModifiedDate" | "StorageClass" | "VersionId" | "IsMultipartUploaded" | "ContentType" | "ObjectLockMode" | "ObjectLockRetainUntilDate" | "ObjectLockLegalHoldStatus")[];
+        };
+        BulkDeleteEntryDto: {
+            key: string;
+            version_id?: string;
+        };
+        BulkDeleteDto: {
+            keys?: string[];
+            objects?: components["schemas"]["BulkDeleteEntryDto"][];
+        };
+        LegalHoldDto: {
+            /** @enum {string} */
+            status?: "ON" | "OFF";
+            /** @description Alias: true = ON */
+            enabled?: boolean;
+            /** @description Alias: true = ON */
+            legal_hold?: boolean;
+        };
+        CreateShareDto: {
+            bucket: string;
+            key: string;
+            /** @description Share this version (default: whatever version is current at download time) */
+            version_id?: string;
+            /** @description Seconds until the link expires (default 7 days) */
+            expires_in?: number;
+            /** @description Alias of expires_in (MaxIOFS) */
+            expiresIn?: number;
+            /** @description Or: when the link expires (ISO 8601) */
+            expires_at?: string;
+            /** @description Refuse downloads after this many (default: unlimited) */
+            max_downloads?: number;
+        };
+        PresignDto: {
+            bucket: string;
+            key: string;
+            /**
+             * @default GET
+             * @enum {string}
+             */
+            method: "GET" | "PUT" | "HEAD" | "DELETE";
+            /**
+             * @description Seconds the URL works (Strix)
+             * @default 3600
+             */
+            expires_in: number;
+            /** @description Alias of expires_in (MaxIOFS) */
+            expires?: number;
+            /** @description Alias of expires_in */
+            expiresIn?: number;
+            /** @description GET/HEAD/DELETE of a specific version */
+            version_id?: string;
+        };
+        StartOAuthLoginDto: {
+            /** @description The OIDC provider (id or name), from GET /api/v1/auth/oauth/providers */
+            provider?: string;
+            /** @description Alias of provider */
+            provider_id?: string;
+            /** @description A console path to come back to; it receives ?sso_ticket=<ticket> for GET /api/v1/auth/oauth/complete */
+            return_to?: string;
+            /** @description Answer 302 to the provider instead of JSON (also ?redirect=1, or a browser Accept: text/html) */
+            redirect?: boolean;
+        };
+        CreateIdentityProviderDto: {
+            /** @example corp-sso */
+            name: string;
+            /**
+             * @description oidc (OpenID Connect; oauth2 is an alias) or ldap
+             * @enum {string}
+             */
+            type: "oidc" | "ldap" | "oauth2";
+            /**
+             * @default active
+             * @enum {string}
+             */
+            status: "active" | "inactive";
+            /** @description Tenant (id or name) the provider belongs to; empty = global. A tenant admin's providers are always their tenant's */
+            tenant_id?: Record<string, never>;
+            /** @description Alias of tenant_id */
+            tenantId?: Record<string, never>;
+            /** @description Settings of the type (flat, or nested as { oidc: {...} } / { oauth2: {...} } / { ldap: {...} }). See README "Single sign-on". The secret (client_secret / bind_password) is write-only */
+            config: {
+                [key: string]: unknown;
+            };
+        };
+        UpdateIdentityProviderDto: {
+            name?: string;
+            /** @enum {string} */
+            status?: "active" | "inactive";
+            /** @description Settings to change (others are kept); a secret given replaces the stored one, null clears it */
+            config?: {
+                [key: string]: unknown;
+            };
+        };
+        DirectorySearchDto: {
+            /** @description Substring of the username, email or name (user search) or of the group name; empty = all */
+            query?: string;
+            /** @description Alias of query */
+            q?: string;
+            /** @default 100 */
+            limit: number;
+        };
+        ImportUserDto: {
+            /** @description Username in the directory (or give external_id, the DN) */
+            username?: string;
+            /** @description The DN of the user entry */
+            external_id?: string;
+            /** @description Several users: [{ "username": … } | { "external_id": … }] (MaxIOFS shape) */
+            users?: Record<string, never>[];
+            /**
+             * @description Set the role by hand (then syncs leave role and tenant alone); default: from the group mappings
+             * @enum {string}
+             */
+            role?: "admin" | "tenant-admin" | "user";
+            /** @description Tenant (id or name) with role */
+            tenant_id?: string;
+        };
+        CreateGroupMappingDto: {
+            /**
+             * @description Group claim value (OIDC) or group DN or name (LDAP)
+             * @example storage-admins
+             */
+            external_group: string;
+            /** @description A readable name for the group */
+            external_group_name?: Record<string, never>;
+            /** @enum {string} */
+            role: "admin" | "tenant-admin" | "user";
+            /** @description Tenant (id or name) the users join; none for admin; defaults to the provider's tenant */
+            tenant_id?: Record<string, never>;
+            /** @description Alias of tenant_id */
+            tenantId?: Record<string, never>;
+            /**
+             * @description Among matching mappings of the same role, the higher priority decides the tenant
+             * @default 0
+             */
+            priority: number;
+        };
+        UpdateGroupMappingDto: {
+            external_group?: string;
+            external_group_name?: Record<string, never>;
+            /** @enum {string} */
+            role?: "admin" | "tenant-admin" | "user";
+            tenant_id?: Record<string, never>;
+            /** @description Alias of tenant_id */
+            tenantId?: Record<string, never>;
+            priority?: number;
+        };
     };
-    TwoFactorCodeDto: {
-      /** @description 6-digit TOTP code */
-      code: string;
-    };
-    DisableTwoFactorDto: {
-      /** @description A current TOTP code or an unused backup code (needed to disable your own 2FA) */
-      code?: string;
-      /** @description An administrator resets another user's 2FA (id or username) */
-      user_id?: string;
-    };
-    CreateUserDto: {
-      username: string;
-      /** @description Console password (PASSWORD_MIN_LENGTH); without one the user gets an access key instead (Strix) */
-      password?: string;
-      email?: string;
-      /** @enum {string} */
-      role?: 'admin' | 'tenant-admin' | 'user';
-      /** @description MaxIOFS form of role (the first one counts) */
-      roles?: ('admin' | 'tenant-admin' | 'user')[];
-      /** @description Tenant id or name (a tenant admin can only create in their own) */
-      tenant_id?: string;
-      /** @description Alias of tenant_id */
-      tenantId?: string;
-      /** @enum {string} */
-      status?: 'active' | 'inactive';
-      /** @description Create a first access key (default: when no password is given) */
-      create_access_key?: boolean;
-    };
-    UpdateUserDto: {
-      email?: Record<string, never> | null;
-      /** @enum {string} */
-      role?: 'admin' | 'tenant-admin' | 'user';
-      roles?: ('admin' | 'tenant-admin' | 'user')[];
-      /** @enum {string} */
-      status?: 'active' | 'inactive';
-    };
-    ChangePasswordDto: {
-      /** @description The new password */
-      new_password?: string;
-      /** @description Alias of new_password (MaxIOFS) */
-      newPassword?: string;
-      /** @description Alias of new_password */
-      password?: string;
-      /** @description Needed to change your own password */
-      current_password?: string;
-      /** @description Alias of current_password (MaxIOFS) */
-      currentPassword?: string;
-    };
-    SetUserStatusDto: {
-      /** @enum {string} */
-      status: 'active' | 'inactive';
-    };
-    CreateAccessKeyDto: {
-      /** @description The owner (id or username); default: the caller */
-      user_id?: string;
-      /** @description Alias of user_id (MaxIOFS) */
-      userId?: string;
-      /** @description Alias of user_id */
-      username?: string;
-      /** @description Keep this access key id (migrating from another S3 server) */
-      access_key_id?: string;
-      /** @description With access_key_id: its secret */
-      secret_access_key?: string;
-    };
-    CreateTenantDto: {
-      /** @description Bytes the tenant may store; null = unlimited */
-      max_storage_bytes?: Record<string, never> | null;
-      maxStorageBytes?: Record<string, never> | null;
-      max_buckets?: Record<string, never> | null;
-      maxBuckets?: Record<string, never> | null;
-      max_objects?: Record<string, never> | null;
-      maxObjects?: Record<string, never> | null;
-      /** @description 1-63 lowercase letters, digits and hyphens */
-      name: string;
-    };
-    UpdateTenantDto: {
-      /** @description Bytes the tenant may store; null = unlimited */
-      max_storage_bytes?: Record<string, never> | null;
-      maxStorageBytes?: Record<string, never> | null;
-      max_buckets?: Record<string, never> | null;
-      maxBuckets?: Record<string, never> | null;
-      max_objects?: Record<string, never> | null;
-      maxObjects?: Record<string, never> | null;
-      /** @enum {string} */
-      status?: 'active' | 'suspended';
-    };
-    UpdateSettingDto: {
-      /** @description The new value: a boolean, a number or a string as the setting's type says (numbers and booleans may be sent as strings) */
-      value: Record<string, never>;
-    };
-    ResetSettingsDto: {
-      /**
-       * @description Only this category (default: every setting)
-       * @enum {string}
-       */
-      category?: 'security' | 'system' | 'audit' | 'metrics' | 'logging';
-    };
-    TestSyslogDto: {
-      /** @description Host name or IP address (default: the syslog_host setting) */
-      host?: string;
-      /** @description Default: the syslog_port setting (514) */
-      port?: number;
-      /**
-       * @description udp (one datagram) or tcp (RFC 6587 octet counting); default: the syslog_protocol setting
-       * @enum {string}
-       */
-      protocol?: 'udp' | 'tcp';
-    };
-    TestHttpDto: {
-      /** @description http(s) URL that receives one JSON log line by POST (default: the http_log_url setting) */
-      url?: string;
-    };
-    TestFileDto: {
-      /** @description File under DATA_DIR/logs, relative to it (default: the file_log_path setting) */
-      path?: string;
-    };
-    CreateBucketDto: {
-      /** @description S3 bucket name rules: 3-63 characters of lower-case letters, digits, dots and hyphens */
-      name: string;
-      /** @description Default: the server region */
-      region?: string;
-      /** @description Create with object lock (versioning is enabled with it, for good) */
-      object_lock_enabled?: boolean;
-      /** @description Alias of object_lock_enabled (MaxIOFS) */
-      objectLock?: boolean;
-      /** @description Enable versioning at creation */
-      versioning_enabled?: boolean;
-      /**
-       * @description Alias of versioning_enabled (MaxIOFS)
-       * @enum {string}
-       */
-      versioning?: 'Enabled' | 'Suspended';
-      /**
-       * @description A canned ACL (default private)
-       * @enum {string}
-       */
-      acl?:
-        | 'private'
-        | 'public-read'
-        | 'public-read-write'
-        | 'authenticated-read'
-        | 'bucket-owner-read'
-        | 'bucket-owner-full-control'
-        | 'aws-exec-read'
-        | 'log-delivery-write';
-    };
-    VersioningDto: {
-      /** @enum {string} */
-      status?: 'Enabled' | 'Suspended';
-      /** @description Alias: true = Enabled, false = Suspended */
-      enabled?: boolean;
-    };
-    TagDto: {
-      Key: string;
-      Value: string;
-    };
-    LifecycleAndDto: {
-      Prefix?: string;
-      Tags?: components['schemas']['TagDto'][];
-      ObjectSizeGreaterThan?: number;
-      ObjectSizeLessThan?: number;
-    };
-    LifecycleFilterDto: {
-      Prefix?: string;
-      Tag?: components['schemas']['TagDto'];
-      ObjectSizeGreaterThan?: number;
-      ObjectSizeLessThan?: number;
-      And?: components['schemas']['LifecycleAndDto'];
-    };
-    LifecycleExpirationDto: {
-      Days?: number;
-      /** @description ISO 8601, midnight UTC */
-      Date?: string;
-      ExpiredObjectDeleteMarker?: boolean;
-    };
-    NoncurrentVersionExpirationDto: {
-      NoncurrentDays?: number;
-      NewerNoncurrentVersions?: number;
-    };
-    AbortIncompleteMultipartUploadDto: {
-      DaysAfterInitiation?: number;
-    };
-    LifecycleRuleDto: {
-      /** @description Generated when absent */
-      ID?: string;
-      /** @enum {string} */
-      Status: 'Enabled' | 'Disabled';
-      /** @description Legacy rule-level prefix (instead of Filter) */
-      Prefix?: string;
-      Filter?: components['schemas']['LifecycleFilterDto'];
-      Expiration?: components['schemas']['LifecycleExpirationDto'];
-      NoncurrentVersionExpiration?: components['schemas']['NoncurrentVersionExpirationDto'];
-      AbortIncompleteMultipartUpload?: components['schemas']['AbortIncompleteMultipartUploadDto'];
-    };
-    LifecycleConfigurationDto: {
-      Rules: components['schemas']['LifecycleRuleDto'][];
-    };
-    CorsRuleDto: {
-      ID?: string;
-      AllowedOrigins: string[];
-      AllowedMethods: string[];
-      AllowedHeaders?: string[];
-      ExposeHeaders?: string[];
-      MaxAgeSeconds?: number;
-    };
-    CorsConfigurationDto: {
-      CORSRules: components['schemas']['CorsRuleDto'][];
-    };
-    TaggingDto: {
-      /** @description S3 shape: [{ Key, Value }] */
-      TagSet?: components['schemas']['TagDto'][];
-      /** @description Alias: { key: value } */
-      tags?: {
-        [key: string]: string;
-      };
-    };
-    NotificationTargetDto: {
-      /** @enum {string} */
-      type: 'webhook' | 'redis' | 'rabbitmq' | 'mqtt' | 'nats' | 'queue' | 'topic' | 'lambda';
-      /** @description webhook: http(s) URL; redis: redis://…; rabbitmq: amqp://…; mqtt: mqtt://… or tcp://…; nats: nats://… */
-      url?: string;
-      /** @description queue, topic, lambda (S3 API): the ARN */
-      arn?: string;
-      /** @description webhook: extra request headers */
-      headers?: {
-        [key: string]: string;
-      };
-      /** @description redis: channel to PUBLISH to */
-      channel?: string;
-      /** @description redis: list to RPUSH to */
-      key?: string;
-      /** @description rabbitmq: exchange ("" = default) */
-      exchange?: string;
-      /** @description rabbitmq: routing key */
-      routing_key?: string;
-      /** @description mqtt: topic */
-      topic?: string;
-      /**
-       * @description mqtt: QoS
-       * @enum {number}
-       */
-      qos?: 0 | 1 | 2;
-      /** @description nats: subject */
-      subject?: string;
-    };
-    NotificationFilterDto: {
-      prefix?: string;
-      suffix?: string;
-    };
-    NotificationRuleDto: {
-      /** @description Generated when absent */
-      id?: string;
-      target: components['schemas']['NotificationTargetDto'];
-      events: (
-        | 's3:ObjectCreated:*'
-        | 's3:ObjectCreated:Put'
-        | 's3:ObjectCreated:Post'
-        | 's3:ObjectCreated:Copy'
-        | 's3:ObjectCreated:CompleteMultipartUpload'
-        | 's3:ObjectRemoved:*'
-        | 's3:ObjectRemoved:Delete'
-        | 's3:ObjectRemoved:DeleteMarkerCreated'
-        | 's3:ObjectRestore:*'
-        | 's3:ObjectRestore:Post'
-        | 's3:ObjectRestore:Completed'
-        | 's3:ObjectRestore:Delete'
-        | 's3:ReducedRedundancyLostObject'
-        | 's3:Replication:*'
-        | 's3:Replication:OperationFailedReplication'
-        | 's3:Replication:OperationMissedThreshold'
-        | 's3:Replication:OperationReplicatedAfterThreshold'
-        | 's3:Replication:OperationNotTracked'
-        | 's3:LifecycleExpiration:*'
-        | 's3:LifecycleExpiration:Delete'
-        | 's3:LifecycleExpiration:DeleteMarkerCreated'
-        | 's3:LifecycleTransition'
-        | 's3:IntelligentTiering'
-        | 's3:ObjectTagging:*'
-        | 's3:ObjectTagging:Put'
-        | 's3:ObjectTagging:Delete'
-        | 's3:ObjectAcl:Put'
-      )[];
-      filter?: components['schemas']['NotificationFilterDto'];
-    };
-    NotificationConfigurationDto: {
-      /** @description An empty list removes the configuration */
-      rules: components['schemas']['NotificationRuleDto'][];
-    };
-    ObjectLockDto: {
-      /** @description Enable object lock (it cannot be disabled); needs versioning Enabled */
-      enabled?: boolean;
-      /**
-       * @description Default retention mode (with days or years); absent = no default retention
-       * @enum {string}
-       */
-      mode?: 'GOVERNANCE' | 'COMPLIANCE';
-      days?: number;
-      years?: number;
-    };
-    CreatePermissionDto: {
-      /** @description The user (id or username), of the bucket’s tenant */
-      user_id?: string;
-      /** @description Alias of user_id */
-      username?: string;
-      /**
-       * @description read (list, READ), write (READ and WRITE: put and delete objects), full_control
-       * @enum {string}
-       */
-      permission: 'read' | 'write' | 'full_control' | 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
-    };
-    UpdatePermissionDto: {
-      /** @enum {string} */
-      permission: 'read' | 'write' | 'full_control' | 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
-    };
-    AclGranteeDto: {
-      /** @enum {string} */
-      type: 'CanonicalUser' | 'Group';
-      /** @description CanonicalUser: the user id */
-      id?: string;
-      /** @description Group: http://acs.amazonaws.com/groups/global/AllUsers, …/AuthenticatedUsers, …/s3/LogDelivery */
-      uri?: string;
-    };
-    AclGrantDto: {
-      grantee: components['schemas']['AclGranteeDto'];
-      /** @enum {string} */
-      permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP';
-    };
-    PutAclDto: {
-      /** @enum {string} */
-      acl?:
-        | 'private'
-        | 'public-read'
-        | 'public-read-write'
-        | 'authenticated-read'
-        | 'bucket-owner-read'
-        | 'bucket-owner-full-control'
-        | 'aws-exec-read'
-        | 'log-delivery-write';
-      /**
-       * @description Alias of acl
-       * @enum {string}
-       */
-      canned_acl?:
-        | 'private'
-        | 'public-read'
-        | 'public-read-write'
-        | 'authenticated-read'
-        | 'bucket-owner-read'
-        | 'bucket-owner-full-control'
-        | 'aws-exec-read'
-        | 'log-delivery-write';
-      grants?: components['schemas']['AclGrantDto'][];
-    };
-    InventoryConfigurationDto: {
-      /** @default default */
-      id: string;
-      /**
-       * @description false: no scheduled reports (POST …/inventory/run still writes one)
-       * @default true
-       */
-      enabled: boolean;
-      /** @description A bucket of the same tenant */
-      destination_bucket: string;
-      /** @description Key prefix of the reports: <prefix>/<bucket>/<timestamp>.csv */
-      prefix?: string;
-      /** @enum {string} */
-      schedule: 'Daily' | 'Weekly';
-      /**
-       * @default CSV
-       * @enum {string}
-       */
-      format: 'CSV';
-      /**
-       * @default Current
-       * @enum {string}
-       */
-      included_versions: 'Current' | 'All';
-      /** @description Columns after the key (default Size, ETag, LastModifiedDate, StorageClass, VersionId) */
-      fields?: (
-        | 'Size'
-        | 'ETag'
-        | 'LastModifiedDate'
-        | 'StorageClass'
-        | 'VersionId'
-        | 'IsMultipartUploaded'
-        | 'ContentType'
-        | 'ObjectLockMode'
-        | 'ObjectLockRetainUntilDate'
-        | 'ObjectLockLegalHoldStatus'
-      )[];
-    };
-    BulkDeleteEntryDto: {
-      key: string;
-      version_id?: string;
-    };
-    BulkDeleteDto: {
-      keys?: string[];
-      objects?: components['schemas']['BulkDeleteEntryDto'][];
-    };
-    LegalHoldDto: {
-      /** @enum {string} */
-      status?: 'ON' | 'OFF';
-      /** @description Alias: true = ON */
-      enabled?: boolean;
-      /** @description Alias: true = ON */
-      legal_hold?: boolean;
-    };
-    CreateShareDto: {
-      bucket: string;
-      key: string;
-      /** @description Share this version (default: whatever version is current at download time) */
-      version_id?: string;
-      /** @description Seconds until the link expires (default 7 days) */
-      expires_in?: number;
-      /** @description Alias of expires_in (MaxIOFS) */
-      expiresIn?: number;
-      /** @description Or: when the link expires (ISO 8601) */
-      expires_at?: string;
-      /** @description Refuse downloads after this many (default: unlimited) */
-      max_downloads?: number;
-    };
-    PresignDto: {
-      bucket: string;
-      key: string;
-      /**
-       * @default GET
-       * @enum {string}
-       */
-      method: 'GET' | 'PUT' | 'HEAD' | 'DELETE';
-      /**
-       * @description Seconds the URL works (Strix)
-       * @default 3600
-       */
-      expires_in: number;
-      /** @description Alias of expires_in (MaxIOFS) */
-      expires?: number;
-      /** @description Alias of expires_in */
-      expiresIn?: number;
-      /** @description GET/HEAD/DELETE of a specific version */
-      version_id?: string;
-    };
-    StartOAuthLoginDto: {
-      /** @description The OIDC provider (id or name), from GET /api/v1/auth/oauth/providers */
-      provider?: string;
-      /** @description Alias of provider */
-      provider_id?: string;
-      /** @description A console path to come back to; it receives ?sso_ticket=<ticket> for GET /api/v1/auth/oauth/complete */
-      return_to?: string;
-      /** @description Answer 302 to the provider instead of JSON (also ?redirect=1, or a browser Accept: text/html) */
-      redirect?: boolean;
-    };
-    CreateIdentityProviderDto: {
-      /** @example corp-sso */
-      name: string;
-      /**
-       * @description oidc (OpenID Connect; oauth2 is an alias) or ldap
-       * @enum {string}
-       */
-      type: 'oidc' | 'ldap' | 'oauth2';
-      /**
-       * @default active
-       * @enum {string}
-       */
-      status: 'active' | 'inactive';
-      /** @description Tenant (id or name) the provider belongs to; empty = global. A tenant admin's providers are always their tenant's */
-      tenant_id?: Record<string, never>;
-      /** @description Alias of tenant_id */
-      tenantId?: Record<string, never>;
-      /** @description Settings of the type (flat, or nested as { oidc: {...} } / { oauth2: {...} } / { ldap: {...} }). See README "Single sign-on". The secret (client_secret / bind_password) is write-only */
-      config: {
-        [key: string]: unknown;
-      };
-    };
-    UpdateIdentityProviderDto: {
-      name?: string;
-      /** @enum {string} */
-      status?: 'active' | 'inactive';
-      /** @description Settings to change (others are kept); a secret given replaces the stored one, null clears it */
-      config?: {
-        [key: string]: unknown;
-      };
-    };
-    DirectorySearchDto: {
-      /** @description Substring of the username, email or name (user search) or of the group name; empty = all */
-      query?: string;
-      /** @description Alias of query */
-      q?: string;
-      /** @default 100 */
-      limit: number;
-    };
-    ImportUserDto: {
-      /** @description Username in the directory (or give external_id, the DN) */
-      username?: string;
-      /** @description The DN of the user entry */
-      external_id?: string;
-      /** @description Several users: [{ "username": … } | { "external_id": … }] (MaxIOFS shape) */
-      users?: Record<string, never>[];
-      /**
-       * @description Set the role by hand (then syncs leave role and tenant alone); default: from the group mappings
-       * @enum {string}
-       */
-      role?: 'admin' | 'tenant-admin' | 'user';
-      /** @description Tenant (id or name) with role */
-      tenant_id?: string;
-    };
-    CreateGroupMappingDto: {
-      /**
-       * @description Group claim value (OIDC) or group DN or name (LDAP)
-       * @example storage-admins
-       */
-      external_group: string;
-      /** @description A readable name for the group */
-      external_group_name?: Record<string, never>;
-      /** @enum {string} */
-      role: 'admin' | 'tenant-admin' | 'user';
-      /** @description Tenant (id or name) the users join; none for admin; defaults to the provider's tenant */
-      tenant_id?: Record<string, never>;
-      /** @description Alias of tenant_id */
-      tenantId?: Record<string, never>;
-      /**
-       * @description Among matching mappings of the same role, the higher priority decides the tenant
-       * @default 0
-       */
-      priority: number;
-    };
-    UpdateGroupMappingDto: {
-      external_group?: string;
-      external_group_name?: Record<string, never>;
-      /** @enum {string} */
-      role?: 'admin' | 'tenant-admin' | 'user';
-      tenant_id?: Record<string, never>;
-      /** @description Alias of tenant_id */
-      tenantId?: Record<string, never>;
-      priority?: number;
-    };
-  };
-  responses: never;
-  parameters: never;
-  requestBodies: never;
-  headers: never;
-  pathItems: never;
+    responses: never;
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  HealthController_live: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
+    HealthController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content?: never;
-      };
-    };
-  };
-  HealthController_ready: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The Health Check is successful */
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': {
-            /** @example ok */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /** @example {} */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
-          };
         };
-      };
-      /** @description The Health Check is not successful */
-      503: {
-        headers: {
-          [name: string]: unknown;
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
-        content: {
-          'application/json': {
-            /** @example error */
-            status?: string;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       }
-             *     }
-             */
-            info?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            error?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
-            } | null;
-            /**
-             * @example {
-             *       "database": {
-             *         "status": "up"
-             *       },
-             *       "redis": {
-             *         "status": "down",
-             *         "message": "Could not connect"
-             *       }
-             *     }
-             */
-            details?: {
-              [key: string]: {
-                status: string;
-              } & {
-                [key: string]: unknown;
-              };
+        requestBody?: never;
+        responses: {
+            /** @description The Health Check is successful */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example ok */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /** @example {} */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
             };
-          };
-        };
-      };
-    };
-  };
-  SystemController_version: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SystemController_info: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SystemController_healthCheck: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_login: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_logout: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_refresh: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_me: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_setup: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_verify: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TwoFactorCodeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_validate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TwoFactorCodeDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_disable: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DisableTwoFactorDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_status: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_backupCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuthController_regenerateBackupCodes: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Only the users of this tenant (id or name); global admins only */
-        tenant_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateUserDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateUserDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_changePassword: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ChangePasswordDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_setStatus: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['SetUserStatusDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsersController_unlock: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Only the keys of this user (id or username) */
-        user_id?: string;
-        /** @description Only the keys of this tenant (id or name); global admins only */
-        tenant_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAccessKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_listOfUser: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        userId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_strixList: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        user: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AccessKeysController_strixCreate: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        user: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateAccessKeyDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UserPoliciesController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        user: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UserPoliciesController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        user: string;
-      };
-      cookie?: never;
-    };
-    /** @description Strix: { "policy": { "name": "MyPolicy", "Statement": [ … ] } } */
-    requestBody: {
-      content: {
-        'application/json': Record<string, never>;
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UserPoliciesController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        user: string;
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UserPoliciesController_replace: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        user: string;
-        name: string;
-      };
-      cookie?: never;
-    };
-    /** @description The policy document, or { "policy": { … } } */
-    requestBody: {
-      content: {
-        'application/json': Record<string, never>;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UserPoliciesController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        user: string;
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateTenantDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateTenantDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  TenantsController_stats: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuditLogsController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Tenant id (global admins; a tenant admin always sees their own tenant only) */
-        tenant_id?: string;
-        /** @description User id or username */
-        user_id?: string;
-        event_type?: string;
-        resource_type?: string;
-        action?: string;
-        status?: 'success' | 'failure' | 'denied';
-        /** @description ISO 8601 date/time or Unix time (s or ms), inclusive */
-        start_date?: string;
-        /** @description ISO 8601 date/time or Unix time (s or ms), inclusive */
-        end_date?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  AuditLogsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_dashboard: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_systemMetrics: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_storageMetrics: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Tenant id or name (global admins; a tenant admin always sees their own) */
-        tenant_id?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_performance: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_historyMetrics: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description From (inclusive): ISO 8601 or Unix time (s or ms); default 24 hours ago */
-        start?: string;
-        /** @description To (inclusive): ISO 8601 or Unix time (s or ms); default now */
-        end?: string;
-        /** @description One series ({time, value} points) instead of whole snapshots */
-        metric?:
-          | 'cpu_percent'
-          | 'system_cpu_percent'
-          | 'load_1m'
-          | 'memory_rss_bytes'
-          | 'memory_heap_used_bytes'
-          | 'system_memory_used_percent'
-          | 'disk_used_bytes'
-          | 'disk_free_bytes'
-          | 'disk_used_percent'
-          | 'storage_bytes'
-          | 'objects'
-          | 'buckets'
-          | 'tenants'
-          | 's3_requests'
-          | 's3_errors'
-          | 's3_requests_per_second'
-          | 's3_error_rate'
-          | 's3_latency_p50_ms'
-          | 's3_latency_p99_ms';
-        /** @description Only the snapshots of this node (host:pid) */
-        node?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  MetricsController_sample: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PerformanceController_overview: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PerformanceController_operations: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PerformanceController_performanceHistory: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description From (inclusive): ISO 8601 or Unix time (s or ms); default 24 hours ago */
-        start?: string;
-        /** @description To (inclusive): ISO 8601 or Unix time (s or ms); default now */
-        end?: string;
-        /** @description One series ({time, value} points) instead of whole snapshots */
-        metric?:
-          | 'cpu_percent'
-          | 'system_cpu_percent'
-          | 'load_1m'
-          | 'memory_rss_bytes'
-          | 'memory_heap_used_bytes'
-          | 'system_memory_used_percent'
-          | 'disk_used_bytes'
-          | 'disk_free_bytes'
-          | 'disk_used_percent'
-          | 'storage_bytes'
-          | 'objects'
-          | 'buckets'
-          | 'tenants'
-          | 's3_requests'
-          | 's3_errors'
-          | 's3_requests_per_second'
-          | 's3_error_rate'
-          | 's3_latency_p50_ms'
-          | 's3_latency_p99_ms';
-        /** @description Only the snapshots of this node (host:pid) */
-        node?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PerformanceController_reset: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SettingsController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SettingsController_byCategory: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        category: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SettingsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SettingsController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        key: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateSettingDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SettingsController_reset: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ResetSettingsDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  LoggingController_testSyslog: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TestSyslogDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  LoggingController_testHttp: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TestHttpDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  LoggingController_testFile: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TestFileDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ServerConfigController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SecurityController_status: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ProfilingController_profile: {
-    parameters: {
-      query?: {
-        /** @description cpu: a .cpuprofile (JSON); heap: a .heapsnapshot (streamed) */
-        type?: 'cpu' | 'heap';
-        /** @description CPU profile length */
-        seconds?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  NotificationsController_stream: {
-    parameters: {
-      query?: {
-        /** @description The bearer token, for clients that cannot send headers (EventSource) */
-        token?: unknown;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_put: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_delete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_options: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_head: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_patch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_put: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_delete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_options: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_head: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ClusterNotImplementedController_cluster_patch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_put: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_delete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_options: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_head: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_patch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_put: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_post: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_delete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_options: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_head: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketReplicationNotImplementedController_replication_patch: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketsController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Only the buckets of this tenant (id or name); global admins only */
-        tenant_id?: string;
-        /** @description Only the buckets whose name starts with this */
-        prefix?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketsController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateBucketDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketsController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketsController_remove: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getVersioning: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putVersioning: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['VersioningDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getLifecycle: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putLifecycle: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LifecycleConfigurationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_deleteLifecycle: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getCors: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putCors: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CorsConfigurationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_deleteCors: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getTagging: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putTagging: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['TaggingDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_deleteTagging: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getNotifications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putNotifications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['NotificationConfigurationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_deleteNotifications: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_getObjectLock: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketConfigController_putObjectLock: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ObjectLockDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_listPermissions: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_addPermission: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreatePermissionDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_updatePermission: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdatePermissionDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_removePermission: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_getAcl: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_putAcl: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PutAclDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_getPolicy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_putPolicy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    /** @description The policy document (Strix), or { "policy": { … } } */
-    requestBody: {
-      content: {
-        'application/json': Record<string, never>;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAccessController_deletePolicy: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_getInventory: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_putInventory: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['InventoryConfigurationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_deleteInventory: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_reports: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_runInventory: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_verifyIntegrity: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  BucketAdminController_recalculateStats: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        name: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_list: {
-    parameters: {
-      query?: {
-        page_size?: number;
-        /** @description next_continuation_token of the previous page */
-        continuation_token?: string;
-        prefix?: string;
-        /** @description Usually "/": keys below it are rolled up into common_prefixes */
-        delimiter?: string;
-        /** @description Start after this key (S3 marker / start-after) */
-        marker?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_bulkDelete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        bucket: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['BulkDeleteDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_search: {
-    parameters: {
-      query?: {
-        page_size?: number;
-        /** @description next_continuation_token of the previous page */
-        continuation_token?: string;
-        /** @description Keys starting with this (the scan is limited to them) */
-        prefix?: string;
-        /** @description Keys containing this, without regard to case */
-        name?: string;
-        /** @description Alias of name */
-        contains?: string;
-        min_size?: number;
-        max_size?: number;
-        /** @description ISO 8601 */
-        modified_after?: string;
-        /** @description ISO 8601 */
-        modified_before?: string;
-        /** @description Content-Type, or a prefix of it ending with "/" (image/) */
-        content_type?: string;
-        /** @description Object tags that must all be present: key=value, comma-separated (a key alone: any value) */
-        tags?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_getAcl: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_putAcl: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PutAclDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_getLegalHold: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_putLegalHold: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['LegalHoldDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_listVersions: {
-    parameters: {
-      query?: {
-        page_size?: number;
-        /** @description next_continuation_token of the previous page */
-        continuation_token?: string;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_download: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-        /** @description false: Content-Disposition inline instead of attachment */
-        download?: boolean;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_upload: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    /** @description The object bytes (any Content-Type: it is stored with the object); x-amz-meta-* headers are kept */
-    requestBody: {
-      content: {
-        'application/octet-stream': string;
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  ObjectsController_remove: {
-    parameters: {
-      query?: {
-        /** @description A specific version (default: the current one) */
-        versionId?: string;
-        /** @description Alias of versionId */
-        version_id?: string;
-        /** @description Remove a version under a GOVERNANCE retention (needs s3:BypassGovernanceRetention) */
-        bypass_governance?: boolean;
-      };
-      header?: never;
-      path: {
-        bucket: string;
-        /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
-        key: unknown;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SharesController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Only the links of this bucket */
-        bucket?: string;
-        /** @description Only this tenant (id or name); global admins only */
-        tenant_id?: string;
-        /** @description Also revoked, expired and used-up links */
-        include_inactive?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SharesController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateShareDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SharesController_revoke: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  SharesController_download: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        token: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  PresignController_presign: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['PresignDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  UsageController_usage: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-        /** @description Only the buckets of this tenant (id or name); global admins only */
-        tenant_id?: string;
-        /** @description Only the buckets whose name starts with this */
-        prefix?: string;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  OAuthController_list: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  OAuthController_login: {
-    parameters: {
-      query?: {
-        /** @description The OIDC provider (id or name), from GET /api/v1/auth/oauth/providers */
-        provider?: string;
-        /** @description Alias of provider */
-        provider_id?: string;
-        /** @description A console path to come back to; it receives ?sso_ticket=<ticket> for GET /api/v1/auth/oauth/complete */
-        return_to?: string;
-        /** @description Answer 302 to the provider instead of JSON (also ?redirect=1, or a browser Accept: text/html) */
-        redirect?: boolean;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['StartOAuthLoginDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  OAuthController_callback: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  OAuthController_complete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_list: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_create: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateIdentityProviderDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_get: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_update: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateIdentityProviderDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_delete: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_test: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_searchUsers: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DirectorySearchDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_searchGroups: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['DirectorySearchDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_importUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['ImportUserDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_syncAll: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_listMappings: {
-    parameters: {
-      query?: {
-        page?: number;
-        page_size?: number;
-      };
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_createMapping: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['CreateGroupMappingDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_updateMapping: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        mapId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['UpdateGroupMappingDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_deleteMapping: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        mapId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
-  IdentityProvidersController_syncMapping: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        mapId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-    };
-  };
+            /** @description The Health Check is not successful */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example error */
+                        status?: string;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       }
+                         *     }
+                         */
+                        info?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        error?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } | null;
+                        /**
+                         * @example {
+                         *       "database": {
+                         *         "status": "up"
+                         *       },
+                         *       "redis": {
+                         *         "status": "down",
+                         *         "message": "Could not connect"
+                         *       }
+                         *     }
+                         */
+                        details?: {
+                            [key: string]: {
+                                status: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+    };
+    SystemController_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SystemController_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SystemController_healthCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_logout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_setup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TwoFactorCodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_disable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DisableTwoFactorDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_backupCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuthController_regenerateBackupCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the users of this tenant (id or name); global admins only */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_changePassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangePasswordDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_setStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetUserStatusDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsersController_unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the keys of this user (id or username) */
+                user_id?: string;
+                /** @description Only the keys of this tenant (id or name); global admins only */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccessKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_listOfUser: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                userId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_strixList: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AccessKeysController_strixCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAccessKeyDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UserPoliciesController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UserPoliciesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+            };
+            cookie?: never;
+        };
+        /** @description Strix: { "policy": { "name": "MyPolicy", "Statement": [ … ] } } */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UserPoliciesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UserPoliciesController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The policy document, or { "policy": { … } } */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UserPoliciesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTenantDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateTenantDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TenantsController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditLogsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Tenant id (global admins; a tenant admin always sees their own tenant only) */
+                tenant_id?: string;
+                /** @description User id or username */
+                user_id?: string;
+                event_type?: string;
+                resource_type?: string;
+                action?: string;
+                status?: "success" | "failure" | "denied";
+                /** @description ISO 8601 date/time or Unix time (s or ms), inclusive */
+                start_date?: string;
+                /** @description ISO 8601 date/time or Unix time (s or ms), inclusive */
+                end_date?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    AuditLogsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_systemMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_storageMetrics: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Tenant id or name (global admins; a tenant admin always sees their own) */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_performance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_historyMetrics: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description From (inclusive): ISO 8601 or Unix time (s or ms); default 24 hours ago */
+                start?: string;
+                /** @description To (inclusive): ISO 8601 or Unix time (s or ms); default now */
+                end?: string;
+                /** @description One series ({time, value} points) instead of whole snapshots */
+                metric?: "cpu_percent" | "system_cpu_percent" | "load_1m" | "memory_rss_bytes" | "memory_heap_used_bytes" | "system_memory_used_percent" | "disk_used_bytes" | "disk_free_bytes" | "disk_used_percent" | "storage_bytes" | "objects" | "buckets" | "tenants" | "s3_requests" | "s3_errors" | "s3_requests_per_second" | "s3_error_rate" | "s3_latency_p50_ms" | "s3_latency_p99_ms";
+                /** @description Only the snapshots of this node (host:pid) */
+                node?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    MetricsController_sample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PerformanceController_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PerformanceController_operations: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PerformanceController_performanceHistory: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description From (inclusive): ISO 8601 or Unix time (s or ms); default 24 hours ago */
+                start?: string;
+                /** @description To (inclusive): ISO 8601 or Unix time (s or ms); default now */
+                end?: string;
+                /** @description One series ({time, value} points) instead of whole snapshots */
+                metric?: "cpu_percent" | "system_cpu_percent" | "load_1m" | "memory_rss_bytes" | "memory_heap_used_bytes" | "system_memory_used_percent" | "disk_used_bytes" | "disk_free_bytes" | "disk_used_percent" | "storage_bytes" | "objects" | "buckets" | "tenants" | "s3_requests" | "s3_errors" | "s3_requests_per_second" | "s3_error_rate" | "s3_latency_p50_ms" | "s3_latency_p99_ms";
+                /** @description Only the snapshots of this node (host:pid) */
+                node?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PerformanceController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SettingsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SettingsController_byCategory: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                category: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SettingsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SettingsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSettingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SettingsController_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResetSettingsDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LoggingController_testSyslog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestSyslogDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LoggingController_testHttp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestHttpDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    LoggingController_testFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestFileDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ServerConfigController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SecurityController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ProfilingController_profile: {
+        parameters: {
+            query?: {
+                /** @description cpu: a .cpuprofile (JSON); heap: a .heapsnapshot (streamed) */
+                type?: "cpu" | "heap";
+                /** @description CPU profile length */
+                seconds?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    NotificationsController_stream: {
+        parameters: {
+            query?: {
+                /** @description The bearer token, for clients that cannot send headers (EventSource) */
+                token?: unknown;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_cluster_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationNotImplementedController_replication_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the buckets of this tenant (id or name); global admins only */
+                tenant_id?: string;
+                /** @description Only the buckets whose name starts with this */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBucketDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getVersioning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putVersioning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VersioningDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LifecycleConfigurationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_deleteLifecycle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getCors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putCors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CorsConfigurationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_deleteCors: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getTagging: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putTagging: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TaggingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_deleteTagging: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NotificationConfigurationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_deleteNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getObjectLock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putObjectLock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectLockDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_listPermissions: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_addPermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePermissionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_updatePermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePermissionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_removePermission: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_getAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_putAcl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAclDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_getPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_putPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description The policy document (Strix), or { "policy": { … } } */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAccessController_deletePolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_getInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_putInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryConfigurationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_deleteInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_reports: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_runInventory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_verifyIntegrity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketAdminController_recalculateStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_list: {
+        parameters: {
+            query?: {
+                page_size?: number;
+                /** @description next_continuation_token of the previous page */
+                continuation_token?: string;
+                prefix?: string;
+                /** @description Usually "/": keys below it are rolled up into common_prefixes */
+                delimiter?: string;
+                /** @description Start after this key (S3 marker / start-after) */
+                marker?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_bulkDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bucket: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDeleteDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_search: {
+        parameters: {
+            query?: {
+                page_size?: number;
+                /** @description next_continuation_token of the previous page */
+                continuation_token?: string;
+                /** @description Keys starting with this (the scan is limited to them) */
+                prefix?: string;
+                /** @description Keys containing this, without regard to case */
+                name?: string;
+                /** @description Alias of name */
+                contains?: string;
+                min_size?: number;
+                max_size?: number;
+                /** @description ISO 8601 */
+                modified_after?: string;
+                /** @description ISO 8601 */
+                modified_before?: string;
+                /** @description Content-Type, or a prefix of it ending with "/" (image/) */
+                content_type?: string;
+                /** @description Object tags that must all be present: key=value, comma-separated (a key alone: any value) */
+                tags?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getAcl: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putAcl: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutAclDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getLegalHold: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putLegalHold: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LegalHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_listVersions: {
+        parameters: {
+            query?: {
+                page_size?: number;
+                /** @description next_continuation_token of the previous page */
+                continuation_token?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_download: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+                /** @description false: Content-Disposition inline instead of attachment */
+                download?: boolean;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        /** @description The object bytes (any Content-Type: it is stored with the object); x-amz-meta-* headers are kept */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_remove: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+                /** @description Remove a version under a GOVERNANCE retention (needs s3:BypassGovernanceRetention) */
+                bypass_governance?: boolean;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SharesController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the links of this bucket */
+                bucket?: string;
+                /** @description Only this tenant (id or name); global admins only */
+                tenant_id?: string;
+                /** @description Also revoked, expired and used-up links */
+                include_inactive?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SharesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateShareDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SharesController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SharesController_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    PresignController_presign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PresignDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    UsageController_usage: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the buckets of this tenant (id or name); global admins only */
+                tenant_id?: string;
+                /** @description Only the buckets whose name starts with this */
+                prefix?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_login: {
+        parameters: {
+            query?: {
+                /** @description The OIDC provider (id or name), from GET /api/v1/auth/oauth/providers */
+                provider?: string;
+                /** @description Alias of provider */
+                provider_id?: string;
+                /** @description A console path to come back to; it receives ?sso_ticket=<ticket> for GET /api/v1/auth/oauth/complete */
+                return_to?: string;
+                /** @description Answer 302 to the provider instead of JSON (also ?redirect=1, or a browser Accept: text/html) */
+                redirect?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartOAuthLoginDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_callback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    OAuthController_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIdentityProviderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_searchUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySearchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_searchGroups: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DirectorySearchDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_importUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_syncAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_listMappings: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_createMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGroupMappingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_updateMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                mapId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGroupMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_deleteMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                mapId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    IdentityProvidersController_syncMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                mapId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
 }

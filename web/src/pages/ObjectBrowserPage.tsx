@@ -180,6 +180,7 @@ export default function ObjectBrowserPage() {
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_UPLOADS, batch.length) }, worker));
     loadPage(null, true);
+    info.reload();
   };
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
@@ -196,7 +197,6 @@ export default function ObjectBrowserPage() {
   const [newFolder, setNewFolder] = useState('');
 
   const crumbs = breadcrumbs(bucket, prefix);
-  const active = uploads.filter((u) => u.status !== 'done' || true);
   return (
     <>
       <PageHeader
@@ -348,7 +348,7 @@ export default function ObjectBrowserPage() {
       >
         Drop files or folders here to upload them to <strong>{prefix || '/'}</strong>
       </div>
-      {active.length > 0 && (
+      {uploads.length > 0 && (
         <section className="panel uploads" aria-label="Uploads">
           <div className="actions" style={{ justifyContent: 'space-between' }}>
             <strong>Uploads — {batchProgress(uploads)}%</strong>
@@ -531,6 +531,7 @@ export default function ObjectBrowserPage() {
             }
             setSelected(new Set());
             loadPage(null, true);
+            info.reload();
           }}
           onClose={() => setConfirmDelete(false)}
         />
