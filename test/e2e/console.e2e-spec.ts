@@ -38,7 +38,8 @@ describe('web console (Chromium)', () => {
   }
 
   beforeAll(async () => {
-    server = await startServer();
+    // Every test logs in: a per-IP login budget above what the suite spends (lockout is per account and stays on).
+    server = await startServer({ config: { loginRateLimit: 1000 } });
     root = await new ConsoleClient(server.consoleUrl).login(ROOT_ACCESS_KEY, ROOT_SECRET_KEY);
     const acme = await root.post('tenants', { name: 'acme' });
     expect(acme.status).toBe(201);
@@ -122,13 +123,13 @@ describe('web console (Chromium)', () => {
     expect(put.status).toBe(200);
 
     await page.goto(url(`/buckets/${bucket}`));
-    await page.getByRole('button', { name: 'docs/' }).click();
-    await page.getByRole('button', { name: '2024/' }).click();
+    await page.getByRole('button', { name: 'docs/', exact: true }).click();
+    await page.getByRole('button', { name: '2024/', exact: true }).click();
     await page.getByRole('button', { name: 'readme.txt', exact: true }).waitFor();
     const crumbs = page.getByRole('navigation', { name: 'Breadcrumbs' });
     expect((await crumbs.textContent())?.replace(/\s+/g, '')).toBe(`${bucket}docs2024`);
     await crumbs.getByRole('button', { name: bucket }).click();
-    await page.getByRole('button', { name: 'docs/' }).waitFor();
+    await page.getByRole('button', { name: 'docs/', exact: true }).waitFor();
 
     await page.getByLabel('Upload files').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: body });
     await page.getByRole('region', { name: 'Uploads' }).getByText('Done').waitFor({ timeout: 120_000 });
@@ -310,6 +311,53 @@ describe('web console (Chromium)', () => {
     expect(new URL(p.url()).pathname).toBe('/buckets');
     expect(new URL(p.url()).searchParams.get('sso_ticket')).toBeNull();
     await p.getByText('ben', { exact: true }).waitFor();
+    await p.close();
+
+    // A login started elsewhere with return_to=/console/ (the README's example) lands in the app too.
+    const q = await browser.newPage();
+    await q.goto(url('/login'));
+    const authorizationUrl = (await q.evaluate(
+      `fetch('/api/v1/auth/oauth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ provider: 'corp-sso', return_to: '/console/' }) }).then((r) => r.json()).then((b) => b.data.authorization_url)`,
+    )) as string;
+    await q.goto(authorizationUrl);
+    const landed = await eventually(
+      async () => {
+        if (q.url().startsWith(idp.issuer)) {
+          const submit = q.locator('button[type="submit"]');
+          if ((await submit.count()) > 0)
+            await submit
+              .first()
+              .click({ timeout: 2000 })
+              .catch(() => undefined);
+        }
+        return q.url();
+      },
+      (u) => u.startsWith(server.consoleUrl),
+      { timeoutMs: 30_000, everyMs: 250 },
+    );
+    expect(landed).toContain('/console/?sso_ticket=');
+    await q.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    expect(new URL(q.url()).pathname).toBe('/');
+    await q.close();
+  });
+
+  test('lockout after failed logins: the API words it, with the time it ends', async () => {
+    expect((await root.post('users', { username: 'lou', password: TEST_PASSWORD, tenant_id: acmeId })).status).toBe(201);
+    const p = await browser.newPage();
+    await p.goto(url('/login'));
+    await p.getByLabel('Username').fill('lou');
+    for (let i = 0; i < 5; i++) {
+      await p.getByLabel('Password').fill(`wrong ${i}`);
+      await p.getByRole('button', { name: 'Log in', exact: true }).click();
+      await p.getByRole('alert').waitFor();
+    }
+    await p.getByLabel('Password').fill(TEST_PASSWORD);
+    await p.getByRole('button', { name: 'Log in', exact: true }).click();
+    await p
+      .getByRole('alert')
+      .getByText(/Account locked after too many failed logins \(until /)
+      .waitFor();
+    await screenshot(p, '23-login-locked');
     await p.close();
   });
 

@@ -48,6 +48,8 @@ function readStored(): Stored | null {
  */
 export function AuthProvider({ children, onExpired }: { children: ReactNode; onExpired: () => void }) {
   const stored = useRef<Stored | null>(readStored());
+  // Read before any child route redirects (e.g. /console/ → /) can drop the query string.
+  const ssoTicket = useRef(new URLSearchParams(window.location.search).get('sso_ticket'));
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [ended, setEnded] = useState<string | null>(null);
@@ -112,8 +114,8 @@ export function AuthProvider({ children, onExpired }: { children: ReactNode; onE
     window.addEventListener('pointerdown', mark);
     window.addEventListener('keydown', mark);
     (async () => {
-      const params = new URLSearchParams(window.location.search);
-      const ticket = params.get('sso_ticket');
+      const ticket = ssoTicket.current;
+      ssoTicket.current = null;
       if (ticket) {
         // The SSO flow lands here (return_to?sso_ticket=…): exchange the ticket once, then drop it from the URL.
         try {

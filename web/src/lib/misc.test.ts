@@ -34,7 +34,9 @@ describe('session', () => {
 
 describe('API client helpers', () => {
   it('fills path parameters as single segments (keys with slashes included)', () => {
-    expect(fillPath('/api/v1/buckets/{bucket}/objects/{key}', { bucket: 'b', key: 'a/b c.txt' })).toBe('/api/v1/buckets/b/objects/a%2Fb%20c.txt');
+    expect(fillPath('/api/v1/buckets/{bucket}/objects/{key}', { bucket: 'b', key: 'a/b c.txt' })).toBe(
+      '/api/v1/buckets/b/objects/a%2Fb%20c.txt',
+    );
     expect(() => fillPath('/api/v1/users/{id}', {})).toThrow(/missing path parameter id/);
   });
 
@@ -44,7 +46,17 @@ describe('API client helpers', () => {
   });
 
   it('errors keep the API words, code, request id and Retry-After', () => {
-    const e = toApiError(429, { success: false, error: 'Too many', message: 'Too many login attempts from this address; try again later', code: 'TooManyRequests', request_id: 'R1' }, '120');
+    const e = toApiError(
+      429,
+      {
+        success: false,
+        error: 'Too many',
+        message: 'Too many login attempts from this address; try again later',
+        code: 'TooManyRequests',
+        request_id: 'R1',
+      },
+      '120',
+    );
     expect(e.message).toBe('Too many login attempts from this address; try again later');
     expect(e.code).toBe('TooManyRequests');
     expect(e.requestId).toBe('R1');
@@ -64,7 +76,15 @@ describe('CSV export', () => {
   });
 
   it('a header line, then one line per row, CRLF', () => {
-    expect(toCsv([{ n: 'x', v: 1 }], [{ header: 'name', value: (r) => r.n }, { header: 'value', value: (r) => r.v }])).toBe('name,value\r\nx,1\r\n');
+    expect(
+      toCsv(
+        [{ n: 'x', v: 1 }],
+        [
+          { header: 'name', value: (r) => r.n },
+          { header: 'value', value: (r) => r.v },
+        ],
+      ),
+    ).toBe('name,value\r\nx,1\r\n');
   });
 });
 
@@ -85,8 +105,18 @@ describe('virtualised list', () => {
 describe('uploads', () => {
   it('batch progress weighs files by size; finished files count whole', () => {
     expect(batchProgress([])).toBe(0);
-    expect(batchProgress([{ size: 100, loaded: 50, status: 'uploading' }, { size: 300, loaded: 0, status: 'queued' }])).toBe(12);
-    expect(batchProgress([{ size: 100, loaded: 0, status: 'done' }, { size: 100, loaded: 100, status: 'uploading' }])).toBe(100);
+    expect(
+      batchProgress([
+        { size: 100, loaded: 50, status: 'uploading' },
+        { size: 300, loaded: 0, status: 'queued' },
+      ]),
+    ).toBe(12);
+    expect(
+      batchProgress([
+        { size: 100, loaded: 0, status: 'done' },
+        { size: 100, loaded: 100, status: 'uploading' },
+      ]),
+    ).toBe(100);
     expect(batchProgress([{ size: 0, loaded: 0, status: 'done' }])).toBe(100);
   });
 });
@@ -94,7 +124,13 @@ describe('uploads', () => {
 describe('lifecycle rule builder', () => {
   const form = { id: 'logs', prefix: 'logs/', expirationDays: '30', noncurrentDays: '', abortDays: '7', enabled: true };
   it('builds an S3 rule from the form', () => {
-    expect(buildRule(form)).toEqual({ ID: 'logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } });
+    expect(buildRule(form)).toEqual({
+      ID: 'logs',
+      Status: 'Enabled',
+      Filter: { Prefix: 'logs/' },
+      Expiration: { Days: 30 },
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+    });
   });
   it('names what is wrong', () => {
     expect(ruleProblems({ ...form, expirationDays: '', abortDays: '' })).toEqual([

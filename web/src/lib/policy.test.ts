@@ -21,7 +21,9 @@ describe('policy editor validation', () => {
   });
 
   it('a bucket policy needs Effect, Action, Resource and Principal in each statement', () => {
-    expect(policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Principal: '*' }] })).toEqual([]);
+    expect(
+      policyProblems({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*', Principal: '*' }] }),
+    ).toEqual([]);
     expect(policyProblems({ Statement: [{ Effect: 'Maybe', Resource: '*' }] })).toEqual([
       'Statement[0].Effect must be "Allow" or "Deny"',
       'Statement[0] needs Action or NotAction',

@@ -86,6 +86,12 @@ export default function ObjectBrowserPage() {
   const loadPage = useCallback(
     async (continuation: string | null, reset: boolean) => {
       const my = reset ? ++gen.current : gen.current;
+      // A new prefix or search starts from an empty list (never the previous folder's rows under the new path).
+      if (reset) {
+        setRows([]);
+        setScroll(0);
+        box.current?.scrollTo(0, 0);
+      }
       setLoading(true);
       setError(null);
       try {
