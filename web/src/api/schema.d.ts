@@ -463,7 +463,7 @@ export interface paths {
         /** List tenants (others than global admins see their own only) */
         get: operations["TenantsController_list"];
         put?: never;
-        /** Create a tenant with optional quotas */
+        /** Create a tenant with optional quotas, display name and description */
         post: operations["TenantsController_create"];
         delete?: never;
         options?: never;
@@ -480,7 +480,7 @@ export interface paths {
         };
         /** A tenant */
         get: operations["TenantsController_get"];
-        /** Change quotas (null = unlimited) or status (active | suspended: its users and keys stop working) */
+        /** Change quotas (null = unlimited), display name, description or status (active | suspended: its users and keys stop working) */
         put: operations["TenantsController_update"];
         post?: never;
         /** Delete a tenant with no buckets and no users left (204; 409 otherwise) */
@@ -1111,17 +1111,68 @@ export interface paths {
         };
         /**
          * Event notification rules (empty when none)
-         * @description The configuration is stored and shared with the S3 GetBucketNotificationConfiguration; events are NOT delivered yet.
+         * @description Shared with the S3 GetBucketNotificationConfiguration. A webhook secret is never shown (secret_set).
          */
         get: operations["BucketConfigController_getNotifications"];
         /**
          * Replace the event notification rules: targets webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), S3 event names, prefix/suffix filters
-         * @description Validated and stored only: delivering events to the targets is not implemented in this version (delivery_enabled: false). Also readable and writable through the S3 API (?notification).
+         * @description Events are written to a transactional outbox with the object change and delivered at least once, in order per target, with retries and exponential backoff; dead-lettered after EVENT_MAX_ATTEMPTS. Also readable and writable through the S3 API (?notification).
          */
         put: operations["BucketConfigController_putNotifications"];
         post?: never;
         /** Remove the event notification rules (204) */
         delete: operations["BucketConfigController_deleteNotifications"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery status per rule: a live connection check of its target (health), pending and dead-lettered events, last error */
+        get: operations["BucketConfigController_getNotificationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events dead-lettered after EVENT_MAX_ATTEMPTS failed deliveries (oldest first, at most 1000) */
+        get: operations["BucketConfigController_getDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/dead-letters/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the dead-lettered events back in their queues (in their original order) */
+        post: operations["BucketConfigController_retryDeadLetters"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1837,6 +1888,11 @@ export interface components {
             secret_access_key?: string;
         };
         CreateTenantDto: {
+            /** @description A name for people (MaxIOFS displayName); null clears it */
+            display_name?: Record<string, never> | null;
+            description?: Record<string, never> | null;
+            /** @description Access keys of all the tenant's users together; null = unlimited */
+            max_access_keys?: Record<string, never> | null;
             /** @description Bytes the tenant may store; null = unlimited */
             max_storage_bytes?: Record<string, never> | null;
             maxStorageBytes?: Record<string, never> | null;
@@ -1848,6 +1904,11 @@ export interface components {
             name: string;
         };
         UpdateTenantDto: {
+            /** @description A name for people (MaxIOFS displayName); null clears it */
+            display_name?: Record<string, never> | null;
+            description?: Record<string, never> | null;
+            /** @description Access keys of all the tenant's users together; null = unlimited */
+            max_access_keys?: Record<string, never> | null;
             /** @description Bytes the tenant may store; null = unlimited */
             max_storage_bytes?: Record<string, never> | null;
             maxStorageBytes?: Record<string, never> | null;
@@ -2008,6 +2069,10 @@ export interface components {
             qos?: 0 | 1 | 2;
             /** @description nats: subject */
             subject?: string;
+            /** @description nats: publish through JetStream (waits for the stream's ack) */
+            jetstream?: boolean;
+            /** @description webhook: HMAC-SHA256 key; each POST carries X-Signature-256: sha256=<hex>. Never returned. */
+            secret?: string;
         };
         NotificationFilterDto: {
             prefix?: string;
@@ -4507,6 +4572,63 @@ export interface operations {
         requestBody?: never;
         responses: {
             204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getNotificationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_retryDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
