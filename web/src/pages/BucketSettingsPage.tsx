@@ -544,6 +544,76 @@ function Maintenance({ bucket, reload }: { bucket: string; reload: () => void })
   );
 }
 
+/** Delivery of the notification rules: each target's health, pending and dead-lettered events, with a retry. */
+function DeliveryStatus({ bucket }: { bucket: string }) {
+  const status = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{name}/notifications/status', Ok<{ rules: Record<string, unknown>[]; pending: number; dead: number }>>(
+          '/api/v1/buckets/{name}/notifications/status',
+          {
+            path: { name: bucket },
+            signal,
+          },
+        )
+        .then((r) => r.data),
+    [bucket],
+  );
+  const dead = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{name}/notifications/dead-letters', Ok<{ events: Record<string, unknown>[] }>>(
+          '/api/v1/buckets/{name}/notifications/dead-letters',
+          {
+            path: { name: bucket },
+            signal,
+          },
+        )
+        .then((r) => r.data.events),
+    [bucket],
+  );
+  const { busy, error, run } = useAction();
+  return (
+    <fieldset className="panel">
+      <legend>Delivery</legend>
+      <ErrorMessage error={status.error || dead.error || error} />
+      {status.data && (
+        <>
+          <p>
+            {status.data.pending} event(s) pending, {status.data.dead} dead-lettered.{' '}
+            <button type="button" className="btn btn-small" onClick={() => (status.reload(), dead.reload())}>
+              Refresh
+            </button>{' '}
+            {status.data.dead > 0 && (
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={busy}
+                onClick={() =>
+                  run(async () => {
+                    await api.post('/api/v1/buckets/{name}/notifications/dead-letters/retry', { path: { name: bucket } });
+                    status.reload();
+                    dead.reload();
+                  })
+                }
+              >
+                Retry dead letters
+              </button>
+            )}
+          </p>
+          {status.data.rules.length > 0 && <pre>{JSON.stringify(status.data.rules, null, 2)}</pre>}
+        </>
+      )}
+      {dead.data && dead.data.length > 0 && (
+        <details>
+          <summary>{dead.data.length} dead-lettered event(s)</summary>
+          <pre>{JSON.stringify(dead.data, null, 2)}</pre>
+        </details>
+      )}
+    </fieldset>
+  );
+}
+
 function Replication({ bucket }: { bucket: string }) {
   const r = useLoad(
     (signal) => rawRequest('GET', `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/replication`, undefined, signal),
@@ -625,6 +695,7 @@ export default function BucketSettingsPage() {
               route="notifications"
               label="Event notifications"
               help="Targets: webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), per event type."
+              extra={() => <DeliveryStatus bucket={bucket} />}
             />
           )}
           {tab === 'inventory' && (
