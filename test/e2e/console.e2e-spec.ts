@@ -154,6 +154,13 @@ describe('web console (Chromium)', () => {
     await screenshot(page, '05-object-share');
     const shared = Buffer.from(await (await fetch(shareUrl)).arrayBuffer());
     expect(sha(shared)).toBe(sha(body));
+    await drawer.getByRole('tab', { name: 'Tags' }).click();
+    await drawer.getByRole('button', { name: 'Add tag' }).click();
+    await drawer.getByLabel('Tag 1 key').fill('project');
+    await drawer.getByLabel('Tag 1 value').fill('apollo');
+    await drawer.getByRole('button', { name: 'Save tags' }).click();
+    await drawer.getByText('Tags saved').waitFor();
+    expect((await root.get(`buckets/${bucket}/objects/big.bin/tagging`)).body.data.tags).toEqual({ project: 'apollo' });
     await drawer.getByRole('button', { name: 'Close details' }).click();
   });
 

@@ -1439,6 +1439,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buckets/{bucket}/objects/{key}/tagging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object version's tags ({ tags: { k: v }, TagSet: [{ Key, Value }] }) */
+        get: operations["ObjectsController_getTagging"];
+        /** Replace an object version's tags ({ "tags": { k: v } } or { "TagSet": [...] }; an empty set removes them) */
+        put: operations["ObjectsController_putTagging"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object version's retention (mode, retain_until; null when none); the bucket needs object lock */
+        get: operations["ObjectsController_getRetention"];
+        /** Set an object version's retention ({ "mode": "GOVERNANCE" | "COMPLIANCE", "retain_until": ISO 8601 }); mode null removes it; shortening GOVERNANCE needs bypass_governance */
+        put: operations["ObjectsController_putRetention"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/buckets/{bucket}/objects/{key}/versions": {
         parameters: {
             query?: never;
@@ -2180,6 +2216,24 @@ export interface components {
             enabled?: boolean;
             /** @description Alias: true = ON */
             legal_hold?: boolean;
+        };
+        ObjectTagDto: {
+            Key: string;
+            Value: string;
+        };
+        ObjectTaggingDto: {
+            tags?: {
+                [key: string]: string;
+            };
+            TagSet?: components["schemas"]["ObjectTagDto"][];
+        };
+        ObjectRetentionDto: {
+            /** @enum {string|null} */
+            mode?: "GOVERNANCE" | "COMPLIANCE" | null;
+            /** @description ISO 8601, in the future */
+            retain_until?: string;
+            /** @description Shorten or remove a GOVERNANCE retention (needs s3:BypassGovernanceRetention) */
+            bypass_governance?: boolean;
         };
         CreateShareDto: {
             bucket: string;
@@ -5112,7 +5166,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5138,7 +5192,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5168,7 +5222,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5194,7 +5248,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5202,6 +5256,118 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LegalHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getTagging: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putTagging: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectTaggingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getRetention: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putRetention: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectRetentionDto"];
             };
         };
         responses: {
@@ -5223,7 +5389,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5251,7 +5417,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5272,7 +5438,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5305,7 +5471,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;

@@ -6,7 +6,7 @@ import { formatBytes, formatDate } from '../lib/format';
 import { uploadObject } from '../lib/upload';
 import { Badge, Confirm, CopyButton, ErrorMessage, Field, Loading, Success, Tabs, useAction, useLoad } from './ui';
 
-type Tab = 'details' | 'versions' | 'share' | 'protection' | 'acl';
+type Tab = 'details' | 'versions' | 'share' | 'tags' | 'protection' | 'acl';
 
 interface Versions {
   versions: ObjectEntry[];
@@ -244,6 +244,147 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
   );
 }
 
+function ObjectTags({ bucket, object, onChanged }: { bucket: string; object: ObjectEntry; onChanged: () => void }) {
+  const load = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{bucket}/objects/{key}/tagging', Ok<{ TagSet: { Key: string; Value: string }[] }>>(
+          '/api/v1/buckets/{bucket}/objects/{key}/tagging',
+          {
+            path: { bucket, key: object.key },
+            signal,
+          },
+        )
+        .then((r) => r.data.TagSet),
+    [bucket, object.key],
+  );
+  const [tags, setTags] = useState<{ Key: string; Value: string }[]>([]);
+  useEffect(() => setTags(load.data ?? []), [load.data]);
+  const { busy, error, run } = useAction();
+  const [done, setDone] = useState('');
+  if (load.loading && !load.data) return <Loading />;
+  return (
+    <section aria-label="Tags">
+      <ErrorMessage error={load.error || error} />
+      {done && <Success>{done}</Success>}
+      {tags.length === 0 && <p className="muted">No tags.</p>}
+      {tags.map((t, i) => (
+        <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
+          <Field label={`Tag ${i + 1} key`}>
+            {(id) => (
+              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
+            )}
+          </Field>
+          <Field label={`Tag ${i + 1} value`}>
+            {(id) => (
+              <input
+                id={id}
+                value={t.Value}
+                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
+              />
+            )}
+          </Field>
+          <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
+            Remove
+          </button>
+        </div>
+      ))}
+      <div className="actions">
+        <button type="button" className="btn" disabled={tags.length >= 10} onClick={() => setTags([...tags, { Key: '', Value: '' }])}>
+          Add tag
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || tags.some((t) => !t.Key)}
+          onClick={() =>
+            run(async () => {
+              await api.put('/api/v1/buckets/{bucket}/objects/{key}/tagging', {
+                path: { bucket, key: object.key },
+                body: { TagSet: tags },
+              });
+              setDone('Tags saved');
+              load.reload();
+              onChanged();
+            })
+          }
+        >
+          Save tags
+        </button>
+      </div>
+      <p className="muted small">Up to 10 tags per object (S3's limit); the object browser's search filters by them.</p>
+    </section>
+  );
+}
+
+function Retention({ bucket, object, onChanged }: { bucket: string; object: ObjectEntry; onChanged: () => void }) {
+  const cur = useLoad(
+    (signal) =>
+      api
+        .get<
+          '/api/v1/buckets/{bucket}/objects/{key}/retention',
+          Ok<{ mode: 'GOVERNANCE' | 'COMPLIANCE' | null; retain_until: string | null }>
+        >('/api/v1/buckets/{bucket}/objects/{key}/retention', { path: { bucket, key: object.key }, signal })
+        .then((r) => r.data),
+    [bucket, object.key],
+  );
+  const [mode, setMode] = useState<'' | 'GOVERNANCE' | 'COMPLIANCE'>('GOVERNANCE');
+  const [until, setUntil] = useState('');
+  const [bypass, setBypass] = useState(false);
+  const { busy, error, run } = useAction();
+  return (
+    <>
+      <h3>Retention</h3>
+      <ErrorMessage error={cur.error || error} />
+      {cur.data &&
+        (cur.data.mode ? (
+          <p>
+            <Badge tone="warn">{cur.data.mode}</Badge> until {formatDate(cur.data.retain_until)}
+          </p>
+        ) : (
+          <p className="muted">No retention on this version.</p>
+        ))}
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(async () => {
+            await api.put('/api/v1/buckets/{bucket}/objects/{key}/retention', {
+              path: { bucket, key: object.key },
+              body: mode
+                ? { mode, retain_until: new Date(until).toISOString(), bypass_governance: bypass }
+                : { mode: null, bypass_governance: bypass },
+            });
+            cur.reload();
+            onChanged();
+          });
+        }}
+      >
+        <Field label="Mode">
+          {(id) => (
+            <select id={id} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+              <option value="GOVERNANCE">GOVERNANCE</option>
+              <option value="COMPLIANCE">COMPLIANCE (cannot be shortened)</option>
+              <option value="">none (remove)</option>
+            </select>
+          )}
+        </Field>
+        {mode && (
+          <Field label="Retain until">
+            {(id) => <input id={id} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />}
+          </Field>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={bypass} onChange={(e) => setBypass(e.target.checked)} /> Bypass governance
+        </label>
+        <button type="submit" className="btn" disabled={busy || (!!mode && !until)}>
+          Set retention
+        </button>
+      </form>
+    </>
+  );
+}
+
 function Protection({ bucket, object, lock, onChanged }: { bucket: string; object: ObjectEntry; lock: boolean; onChanged: () => void }) {
   const hold = useLoad(
     (signal) =>
@@ -293,16 +434,7 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
           </button>
         </p>
       )}
-      <h3>Retention</h3>
-      {object.retention ? (
-        <p>
-          <Badge tone="warn">{object.retention.mode}</Badge> until {formatDate(object.retention.retain_until)}
-        </p>
-      ) : (
-        <p className="muted">
-          No retention on this version (the bucket's default retention applies to new uploads; set it in Bucket settings → Object lock).
-        </p>
-      )}
+      <Retention bucket={bucket} object={object} onChanged={onChanged} />
     </>
   );
 }
@@ -418,6 +550,7 @@ export function ObjectDrawer({
           { id: 'details', label: 'Details' },
           ...(versioned ? [{ id: 'versions' as Tab, label: 'Versions' }] : []),
           { id: 'share', label: 'Share' },
+          { id: 'tags', label: 'Tags' },
           { id: 'protection', label: 'Protection' },
           { id: 'acl', label: 'ACL' },
         ]}
@@ -447,7 +580,7 @@ export function ObjectDrawer({
             </>
           )}
           <dt>Tags</dt>
-          <dd>{object.tag_count} tag(s) (set with S3 put-object-tagging; searchable with the Tags filter)</dd>
+          <dd>{object.tag_count} tag(s) (Tags tab; searchable with the Tags filter)</dd>
           {Object.entries(object.metadata ?? {}).map(([k, v]) => (
             <span key={k} style={{ display: 'contents' }}>
               <dt>x-amz-meta-{k}</dt>
@@ -458,6 +591,7 @@ export function ObjectDrawer({
       )}
       {tab === 'versions' && <Versions bucket={bucket} object={object} onChanged={onChanged} />}
       {tab === 'share' && <Share bucket={bucket} object={object} />}
+      {tab === 'tags' && <ObjectTags bucket={bucket} object={object} onChanged={onChanged} />}
       {tab === 'protection' && <Protection bucket={bucket} object={object} lock={lock} onChanged={onChanged} />}
       {tab === 'acl' && <ObjectAcl bucket={bucket} object={object} />}
       {deleting && (
