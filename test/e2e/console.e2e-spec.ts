@@ -371,6 +371,8 @@ describe('web console (Chromium)', () => {
   test('tenant isolation: a tenant user sees no admin pages and is refused one opened by URL', async () => {
     const tenantAdmin = await root.login('dana', TEST_PASSWORD);
     expect((await tenantAdmin.post('buckets', { name: 'acme-data' })).status).toBe(201);
+    // Least privilege: a tenant user sees the buckets she is granted.
+    expect((await tenantAdmin.post('buckets/acme-data/permissions', { username: 'tess', permission: 'read' })).status).toBe(201);
     const p = await browser.newPage();
     await p.goto(url('/'));
     await login(p, 'tess', TEST_PASSWORD);

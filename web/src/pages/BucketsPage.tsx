@@ -136,7 +136,9 @@ export default function BucketsPage() {
             </tbody>
           </table>
           {rows.length === 0 && (
-            <div className="empty">{filter ? 'No bucket matches.' : 'No buckets yet. Create one to start storing objects.'}</div>
+            <div className="empty">
+              {filter ? 'No bucket matches.' : 'No buckets you can see. Create one, or ask an administrator to grant you access to one.'}
+            </div>
           )}
         </div>
       )}
