@@ -899,50 +899,326 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cluster": {
+    "/api/v1/cluster/initialize": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_cluster_get"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_cluster_put"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_cluster_post"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_cluster_delete"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_cluster_options"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_cluster_head"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        get?: never;
+        put?: never;
+        /** Nodes form a cluster by booting on one PostgreSQL with CLUSTER_ENABLED: 409 (already initialized, or how to enable it) */
+        post: operations["ClusterController_initialize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/cluster/{path}": {
+    "/api/v1/cluster/join": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_cluster_get"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_cluster_put"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_cluster_post"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_cluster_delete"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_cluster_options"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_cluster_head"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        get?: never;
+        put?: never;
+        /** This node takes part in the cluster again after leaving (new buckets may be placed on it) */
+        post: operations["ClusterController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** This node leaves: it keeps running and serving what it holds, but gets no new buckets */
+        post: operations["ClusterController_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster status: nodes by health, buckets */
+        get: operations["ClusterController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's cluster configuration (never the secret) */
+        get: operations["ClusterController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every registered node with its health and last heartbeat */
+        get: operations["ClusterController_list"];
+        put?: never;
+        /** Declare a node before it runs: `unknown` until it boots with this NODE_ID */
+        post: operations["ClusterController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One node */
+        get: operations["ClusterController_get"];
+        /** Change a node: name, endpoints, zone, capacity, status (active | left) */
+        put: operations["ClusterController_update"];
+        post?: never;
+        /** Remove a node that is not running (409 for a live node, or this one) */
+        delete: operations["ClusterController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health summary: nodes by health, overall status, seconds since each heartbeat */
+        get: operations["ClusterController_healthSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health and membership changes, newest first */
+        get: operations["ClusterController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Health check now: heartbeat timeouts applied, every other node probed with a signed internal call */
+        post: operations["ClusterController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/cache/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's bucket location cache: entries, hits, misses, hit ratio; requests forwarded to owner nodes */
+        get: operations["ClusterController_cacheStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/cache": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear this node's bucket location cache (one bucket with ?bucket= or {"bucket"}, else all) */
+        delete: operations["ClusterController_clearCache"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_replication_get"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_replication_put"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_replication_post"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_replication_delete"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_replication_options"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_replication_head"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/replication/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_replication_get"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_replication_put"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_replication_post"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_replication_delete"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_replication_options"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_replication_head"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/buckets/{bucket}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
         trace?: never;
     };
     "/api/v1/buckets/{name}/replication": {
@@ -1984,6 +2260,42 @@ export interface components {
         TestFileDto: {
             /** @description File under DATA_DIR/logs, relative to it (default: the file_log_path setting) */
             path?: string;
+        };
+        InitializeClusterDto: {
+            node_name?: string;
+            region?: string;
+            local_endpoint?: string;
+        };
+        JoinClusterDto: {
+            /** @description MaxIOFS field; when sent, must equal this cluster's CLUSTER_SECRET (403 otherwise) */
+            cluster_token?: string;
+            /** @description MaxIOFS field; ignored: nodes reach each other through the registry in PostgreSQL */
+            node_endpoint?: string;
+        };
+        AddClusterNodeDto: {
+            /** @description Node id (the NODE_ID it will boot with); default: name */
+            id?: string;
+            name: string;
+            /** @description S3 URL of the node, e.g. http://node-2:9000 */
+            endpoint: string;
+            /** @description URL other nodes call (default: endpoint) */
+            internal_endpoint?: string;
+            zone?: string;
+            /** @description Bytes the node offers */
+            capacity_total?: number;
+        };
+        UpdateClusterNodeDto: {
+            name?: string;
+            endpoint?: string;
+            internal_endpoint?: string;
+            zone?: string;
+            capacity_total?: number;
+            /** @enum {string} */
+            status?: "active" | "left";
+        };
+        ClearCacheBodyDto: {
+            /** @description Only this bucket (MaxIOFS body) */
+            bucket?: string;
         };
         CreateBucketDto: {
             /** @description S3 bucket name rules: 3-63 characters of lower-case letters, digits, dots and hyphens */
@@ -3788,7 +4100,49 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_get: {
+    ClusterController_initialize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InitializeClusterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinClusterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_leave: {
         parameters: {
             query?: never;
             header?: never;
@@ -3805,7 +4159,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_put: {
+    ClusterController_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -3822,7 +4176,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_post: {
+    ClusterController_config: {
         parameters: {
             query?: never;
             header?: never;
@@ -3839,7 +4193,109 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_delete: {
+    ClusterController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddClusterNodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClusterNodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_healthSummary: {
         parameters: {
             query?: never;
             header?: never;
@@ -3856,7 +4312,29 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_options: {
+    ClusterController_history: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the events of this node */
+                node_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -3873,7 +4351,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_head: {
+    ClusterController_cacheStats: {
         parameters: {
             query?: never;
             header?: never;
@@ -3890,7 +4368,31 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_patch: {
+    ClusterController_clearCache: {
+        parameters: {
+            query?: {
+                /** @description Only this bucket */
+                bucket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearCacheBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3907,7 +4409,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_get: {
+    ClusterNotImplementedController_replication_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -3924,7 +4426,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_put: {
+    ClusterNotImplementedController_replication_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3941,7 +4443,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_post: {
+    ClusterNotImplementedController_replication_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -3958,7 +4460,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_delete: {
+    ClusterNotImplementedController_replication_options: {
         parameters: {
             query?: never;
             header?: never;
@@ -3975,7 +4477,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_options: {
+    ClusterNotImplementedController_replication_head: {
         parameters: {
             query?: never;
             header?: never;
@@ -3992,7 +4494,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_head: {
+    ClusterNotImplementedController_replication_patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -4009,7 +4511,466 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_patch: {
+    ClusterNotImplementedController_replication_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
         parameters: {
             query?: never;
             header?: never;
