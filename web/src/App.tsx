@@ -26,10 +26,12 @@ const SharesPage = lazy(() => import('./pages/SharesPage'));
 
 /** Signed-in pages: without a session, the login page, which comes back here afterwards. */
 function RequireAuth({ children }: { children: ReactNode }) {
-  const { user, loading } = useAuth();
+  const { user, loading, ended } = useAuth();
   const loc = useLocation();
   if (loading) return <Loading label="Checking your session…" />;
-  if (!user) return <Navigate to={`/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
+  // After "Log out" the login page starts afresh; after an expired session it leads back here.
+  if (!user)
+    return <Navigate to={ended === 'logged-out' ? '/login' : `/login?next=${encodeURIComponent(loc.pathname + loc.search)}`} replace />;
   return <>{children}</>;
 }
 

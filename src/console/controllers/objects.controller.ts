@@ -17,6 +17,8 @@ import {
   DeleteObjectQueryDto,
   DownloadQueryDto,
   LegalHoldDto,
+  ObjectRetentionDto,
+  ObjectTaggingDto,
   ListObjectsQueryDto,
   ObjectVersionsQueryDto,
   SearchObjectsQueryDto,
@@ -32,8 +34,19 @@ import { SEARCH_SCAN_LIMIT, STORAGE_AUDIT_ACTION as SA, STORAGE_AUDIT_RESOURCE a
 
 const KEY_PARAM = {
   name: 'key',
-  description: 'The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions)',
+  description:
+    'The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions)',
 };
+
+const taggingOut = (key: string, versionId: string, tags: Record<string, string>) => ({
+  key,
+  version_id: versionId,
+  tags,
+  // Sorted by key, as S3 lists tag sets.
+  TagSet: Object.entries(tags)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([Key, Value]) => ({ Key, Value })),
+});
 
 /** Continuation tokens: the last key (or version id) returned, base64url. */
 const token = (v: string | undefined) => (v === undefined ? null : Buffer.from(v, 'utf8').toString('base64url'));
@@ -221,6 +234,83 @@ export class ObjectsController {
     if (on === undefined) throw new ConsoleValidationError({ status: ['status (ON or OFF) is required'] });
     const done = await this.lock.putLegalHold(bucket, key, versionId, on);
     return ok({ key, version_id: done.versionId, status: on ? 'ON' : 'OFF', legal_hold: on });
+  }
+
+  @Get(':bucket/objects/*key/tagging')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ summary: "An object version's tags ({ tags: { k: v }, TagSet: [{ Key, Value }] })" })
+  async getTagging(@Req() req: ConsoleRequest, @Param('bucket') bucket: string, @Query() q: VersionQueryDto) {
+    const key = objectKeyOf(req, '/tagging');
+    const versionId = versionOf(q);
+    await this.storage.bucket(req, bucket, versionId ? 's3:GetObjectVersionTagging' : 's3:GetObjectTagging', key, versionId);
+    const t = await this.tagging.getTags(bucket, key, versionId);
+    return ok(taggingOut(key, t.versionId, t.tags));
+  }
+
+  @Put(':bucket/objects/*key/tagging')
+  @ApiParam(KEY_PARAM)
+  @Audit(R.object, A.update)
+  @ApiOperation({ summary: 'Replace an object version\'s tags ({ "tags": { k: v } } or { "TagSet": [...] }; an empty set removes them)' })
+  async putTagging(
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Query() q: VersionQueryDto,
+    @Body() dto: ObjectTaggingDto,
+  ) {
+    const key = objectKeyOf(req, '/tagging');
+    const versionId = versionOf(q);
+    const info = await this.storage.bucket(req, bucket, versionId ? 's3:PutObjectVersionTagging' : 's3:PutObjectTagging', key, versionId);
+    this.note(req, info.tenantId, bucket, key);
+    const pairs: Array<[string, string]> = dto.TagSet ? dto.TagSet.map((t) => [t.Key, t.Value]) : Object.entries(dto.tags ?? {});
+    const done = await this.tagging.putTags(bucket, key, versionId, pairs);
+    const t = await this.tagging.getTags(bucket, key, done.versionId);
+    return ok(taggingOut(key, t.versionId, t.tags));
+  }
+
+  @Get(':bucket/objects/*key/retention')
+  @ApiParam(KEY_PARAM)
+  @ApiOperation({ summary: "An object version's retention (mode, retain_until; null when none); the bucket needs object lock" })
+  async getRetention(@Req() req: ConsoleRequest, @Param('bucket') bucket: string, @Query() q: VersionQueryDto) {
+    const key = objectKeyOf(req, '/retention');
+    const versionId = versionOf(q);
+    await this.storage.bucket(req, bucket, 's3:GetObjectRetention', key, versionId);
+    try {
+      const r = await this.lock.getRetention(bucket, key, versionId);
+      return ok({ key, version_id: r.versionId, mode: r.value.mode, retain_until: new Date(r.value.retainUntil).toISOString() });
+    } catch (err) {
+      if (!(err instanceof DomainError && err.code === 'NoSuchObjectLockConfiguration')) throw err;
+      return ok({ key, version_id: versionId ?? null, mode: null, retain_until: null });
+    }
+  }
+
+  @Put(':bucket/objects/*key/retention')
+  @ApiParam(KEY_PARAM)
+  @Audit(R.object, A.update)
+  @ApiOperation({
+    summary:
+      'Set an object version\'s retention ({ "mode": "GOVERNANCE" | "COMPLIANCE", "retain_until": ISO 8601 }); mode null removes it; shortening GOVERNANCE needs bypass_governance',
+  })
+  async putRetention(
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Query() q: VersionQueryDto,
+    @Body() dto: ObjectRetentionDto,
+  ) {
+    const key = objectKeyOf(req, '/retention');
+    const versionId = versionOf(q);
+    const info = await this.storage.bucket(req, bucket, 's3:PutObjectRetention', key, versionId);
+    this.note(req, info.tenantId, bucket, key);
+    if (dto.mode && !dto.retain_until) throw new ConsoleValidationError({ retain_until: ['retain_until is required with a mode'] });
+    const retention = dto.mode ? { mode: dto.mode, retainUntil: Date.parse(dto.retain_until!) } : null;
+    const canBypassGovernance =
+      dto.bypass_governance === true && (await this.storage.allowed(req, 's3:BypassGovernanceRetention', bucket, key, versionId));
+    const done = await this.lock.putRetention(bucket, key, versionId, retention, canBypassGovernance);
+    return ok({
+      key,
+      version_id: done.versionId,
+      mode: retention?.mode ?? null,
+      retain_until: retention ? new Date(retention.retainUntil).toISOString() : null,
+    });
   }
 
   @Get(':bucket/objects/*key/versions')

@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   Max,
@@ -113,6 +114,11 @@ export class DeleteObjectQueryDto extends VersionQueryDto {
 
 export class ObjectVersionsQueryDto extends ContinuationQueryDto {}
 
+export class ObjectTagDto {
+  @ApiProperty() @IsString() @MaxLength(128) Key!: string;
+  @ApiProperty() @IsString() @MaxLength(256) Value!: string;
+}
+
 export class LegalHoldDto {
   @ApiPropertyOptional({ enum: ['ON', 'OFF'] })
   @IsOptional()
@@ -128,6 +134,40 @@ export class LegalHoldDto {
   @IsOptional()
   @IsBoolean()
   legal_hold?: boolean;
+}
+
+/** An object version's tags: `{ "tags": { k: v } }` or `{ "TagSet": [{ Key, Value }] }` (up to 10, S3's rules). */
+export class ObjectTaggingDto {
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @IsOptional()
+  @IsObject()
+  tags?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: [ObjectTagDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => ObjectTagDto)
+  TagSet?: ObjectTagDto[];
+}
+
+/** An object version's retention; `mode: null` removes it (a GOVERNANCE one needs bypass_governance). */
+export class ObjectRetentionDto {
+  @ApiPropertyOptional({ enum: ['GOVERNANCE', 'COMPLIANCE'], nullable: true })
+  @IsOptional()
+  @IsIn(['GOVERNANCE', 'COMPLIANCE', null])
+  mode?: 'GOVERNANCE' | 'COMPLIANCE' | null;
+
+  @ApiPropertyOptional({ description: 'ISO 8601, in the future' })
+  @IsOptional()
+  @IsISO8601()
+  retain_until?: string;
+
+  @ApiPropertyOptional({ description: 'Shorten or remove a GOVERNANCE retention (needs s3:BypassGovernanceRetention)' })
+  @IsOptional()
+  @IsBoolean()
+  bypass_governance?: boolean;
 }
 
 export class BulkDeleteEntryDto {

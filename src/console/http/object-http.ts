@@ -14,7 +14,7 @@ import { ConsoleValidationError } from './console-errors';
 /** PUT /api/v1/buckets/{bucket}/objects/{key+} is an upload: its body is the object, whatever its type. */
 const UPLOAD_PATH = /^\/api\/v1\/buckets\/[^/]+\/objects\/.+/;
 /** …except the sub-resources whose body is JSON. */
-const JSON_SUBRESOURCE = /\/(acl|legal-hold)$/;
+const JSON_SUBRESOURCE = /\/(acl|legal-hold|tagging|retention)$/;
 
 export function isUploadRequest(method: string, path: string): boolean {
   return method === 'PUT' && UPLOAD_PATH.test(path) && !JSON_SUBRESOURCE.test(path);

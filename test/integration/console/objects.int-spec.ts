@@ -224,6 +224,39 @@ describe('console objects', () => {
     expect((await a.user.put(`${objectPath(bucket, 'nolock.txt')}/legal-hold`, { status: 'ON' })).status).toBe(400);
   });
 
+  it("sets and reads an object version's tags and retention (GOVERNANCE needs bypass to shorten)", async () => {
+    const lb = uniqueBucket('tags');
+    await a.admin.post('buckets', { name: lb, object_lock_enabled: true });
+    const v = (await upload(a.user, lb, 'dir/tagged.txt', 'tagged')).body.data.version_id;
+    const path = objectPath(lb, 'dir/tagged.txt');
+    expect((await a.user.get(`${path}/tagging`)).body.data).toMatchObject({ tags: {}, TagSet: [], version_id: v });
+    const put = await a.user.put(`${path}/tagging`, { tags: { team: 'web', stage: 'prod' } });
+    expect(put.status).toBe(200);
+    expect(put.body.data.TagSet).toEqual([
+      { Key: 'stage', Value: 'prod' },
+      { Key: 'team', Value: 'web' },
+    ]);
+    expect((await a.user.get(`${path}/tagging`)).body.data.tags).toEqual({ team: 'web', stage: 'prod' });
+    // The S3 tag rules: 11 tags are refused.
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v']));
+    expect((await a.user.put(`${path}/tagging`, { tags: eleven })).status).toBe(400);
+    // The tags filter of the search sees them.
+    const found = await a.user.get(`buckets/${lb}/objects/search?tags=team=web`);
+    expect(found.body.data.objects.map((o: { key: string }) => o.key)).toEqual(['dir/tagged.txt']);
+
+    expect((await a.user.get(`${path}/retention`)).body.data).toMatchObject({ mode: null, retain_until: null });
+    const until = new Date(Date.now() + 3600_000).toISOString();
+    const r = await a.user.put(`${path}/retention`, { mode: 'GOVERNANCE', retain_until: until });
+    expect(r.status).toBe(200);
+    expect((await a.user.get(`${path}/retention`)).body.data).toMatchObject({ mode: 'GOVERNANCE', retain_until: until, version_id: v });
+    expect((await a.user.delete(`${path}?versionId=${v}`)).status).toBe(403);
+    expect((await a.user.put(`${path}/retention`, { mode: null })).status).toBe(403);
+    expect((await a.user.put(`${path}/retention`, { mode: 'COMPLIANCE' })).body.fields.retain_until).toBeDefined();
+    expect((await a.user.put(`${path}/retention`, { mode: null, bypass_governance: true })).status).toBe(200);
+    expect((await a.user.get(`${path}/retention`)).body.data.mode).toBeNull();
+    expect((await a.user.delete(`${path}?versionId=${v}`)).status).toBe(204);
+  });
+
   it('bulk-deletes keys (Strix) and reports per-key outcomes', async () => {
     for (const k of ['bulk/1', 'bulk/2', 'bulk/3']) await upload(a.user, bucket, k, k);
     const res = await a.user.request('DELETE', `buckets/${bucket}/objects`, { keys: ['bulk/1', 'bulk/2', 'bulk/missing'] });

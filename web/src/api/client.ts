@@ -56,7 +56,15 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
   const b = (body && typeof body === 'object' ? body : {}) as ApiErrorBody;
   const message = b.message || b.error || (typeof body === 'string' && body ? body : `The server answered ${status}`);
   const retry = retryAfter ? Number(retryAfter) : undefined;
-  return new ApiError(status, b.code ?? `HTTP${status}`, message, b.request_id, b.data, b.fields, Number.isFinite(retry) ? retry : undefined);
+  return new ApiError(
+    status,
+    b.code ?? `HTTP${status}`,
+    message,
+    b.request_id,
+    b.data,
+    b.fields,
+    Number.isFinite(retry) ? retry : undefined,
+  );
 }
 
 /** Fills `{name}` segments of a path template, each encoded as one segment. */

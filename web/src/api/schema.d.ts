@@ -463,7 +463,7 @@ export interface paths {
         /** List tenants (others than global admins see their own only) */
         get: operations["TenantsController_list"];
         put?: never;
-        /** Create a tenant with optional quotas */
+        /** Create a tenant with optional quotas, display name and description */
         post: operations["TenantsController_create"];
         delete?: never;
         options?: never;
@@ -480,7 +480,7 @@ export interface paths {
         };
         /** A tenant */
         get: operations["TenantsController_get"];
-        /** Change quotas (null = unlimited) or status (active | suspended: its users and keys stop working) */
+        /** Change quotas (null = unlimited), display name, description or status (active | suspended: its users and keys stop working) */
         put: operations["TenantsController_update"];
         post?: never;
         /** Delete a tenant with no buckets and no users left (204; 409 otherwise) */
@@ -899,50 +899,326 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/cluster": {
+    "/api/v1/cluster/initialize": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_cluster_get"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_cluster_put"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_cluster_post"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_cluster_delete"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_cluster_options"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_cluster_head"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        get?: never;
+        put?: never;
+        /** Nodes form a cluster by booting on one PostgreSQL with CLUSTER_ENABLED: 409 (already initialized, or how to enable it) */
+        post: operations["ClusterController_initialize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/cluster/{path}": {
+    "/api/v1/cluster/join": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_cluster_get"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_cluster_put"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_cluster_post"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_cluster_delete"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_cluster_options"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_cluster_head"];
-        /** Cluster management, cluster replication and migrations: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_cluster_patch"];
+        get?: never;
+        put?: never;
+        /** This node takes part in the cluster again after leaving (new buckets may be placed on it) */
+        post: operations["ClusterController_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** This node leaves: it keeps running and serving what it holds, but gets no new buckets */
+        post: operations["ClusterController_leave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster status: nodes by health, buckets */
+        get: operations["ClusterController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's cluster configuration (never the secret) */
+        get: operations["ClusterController_config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every registered node with its health and last heartbeat */
+        get: operations["ClusterController_list"];
+        put?: never;
+        /** Declare a node before it runs: `unknown` until it boots with this NODE_ID */
+        post: operations["ClusterController_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One node */
+        get: operations["ClusterController_get"];
+        /** Change a node: name, endpoints, zone, capacity, status (active | left) */
+        put: operations["ClusterController_update"];
+        post?: never;
+        /** Remove a node that is not running (409 for a live node, or this one) */
+        delete: operations["ClusterController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health summary: nodes by health, overall status, seconds since each heartbeat */
+        get: operations["ClusterController_healthSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health and membership changes, newest first */
+        get: operations["ClusterController_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/health/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Health check now: heartbeat timeouts applied, every other node probed with a signed internal call */
+        post: operations["ClusterController_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/cache/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This node's bucket location cache: entries, hits, misses, hit ratio; requests forwarded to owner nodes */
+        get: operations["ClusterController_cacheStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/cache": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear this node's bucket location cache (one bucket with ?bucket= or {"bucket"}, else all) */
+        delete: operations["ClusterController_clearCache"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/replication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_replication_get"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_replication_put"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_replication_post"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_replication_delete"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_replication_options"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_replication_head"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/replication/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_replication_get"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_replication_put"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_replication_post"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_replication_delete"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_replication_options"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_replication_head"];
+        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_replication_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
+        trace?: never;
+    };
+    "/api/v1/cluster/buckets/{bucket}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        get: operations["ClusterNotImplementedController_migrations_get"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        put: operations["ClusterNotImplementedController_migrations_put"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        post: operations["ClusterNotImplementedController_migrations_post"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        delete: operations["ClusterNotImplementedController_migrations_delete"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        options: operations["ClusterNotImplementedController_migrations_options"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        head: operations["ClusterNotImplementedController_migrations_head"];
+        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
+        patch: operations["ClusterNotImplementedController_migrations_patch"];
         trace?: never;
     };
     "/api/v1/buckets/{name}/replication": {
@@ -1111,17 +1387,68 @@ export interface paths {
         };
         /**
          * Event notification rules (empty when none)
-         * @description The configuration is stored and shared with the S3 GetBucketNotificationConfiguration; events are NOT delivered yet.
+         * @description Shared with the S3 GetBucketNotificationConfiguration. A webhook secret is never shown (secret_set).
          */
         get: operations["BucketConfigController_getNotifications"];
         /**
          * Replace the event notification rules: targets webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), S3 event names, prefix/suffix filters
-         * @description Validated and stored only: delivering events to the targets is not implemented in this version (delivery_enabled: false). Also readable and writable through the S3 API (?notification).
+         * @description Events are written to a transactional outbox with the object change and delivered at least once, in order per target, with retries and exponential backoff; dead-lettered after EVENT_MAX_ATTEMPTS. Also readable and writable through the S3 API (?notification).
          */
         put: operations["BucketConfigController_putNotifications"];
         post?: never;
         /** Remove the event notification rules (204) */
         delete: operations["BucketConfigController_deleteNotifications"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery status per rule: a live connection check of its target (health), pending and dead-lettered events, last error */
+        get: operations["BucketConfigController_getNotificationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events dead-lettered after EVENT_MAX_ATTEMPTS failed deliveries (oldest first, at most 1000) */
+        get: operations["BucketConfigController_getDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/notifications/dead-letters/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the dead-lettered events back in their queues (in their original order) */
+        post: operations["BucketConfigController_retryDeadLetters"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1381,6 +1708,42 @@ export interface paths {
         get: operations["ObjectsController_getLegalHold"];
         /** Place or release a legal hold ({ "status": "ON" | "OFF" }) */
         put: operations["ObjectsController_putLegalHold"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/tagging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object version's tags ({ tags: { k: v }, TagSet: [{ Key, Value }] }) */
+        get: operations["ObjectsController_getTagging"];
+        /** Replace an object version's tags ({ "tags": { k: v } } or { "TagSet": [...] }; an empty set removes them) */
+        put: operations["ObjectsController_putTagging"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object version's retention (mode, retain_until; null when none); the bucket needs object lock */
+        get: operations["ObjectsController_getRetention"];
+        /** Set an object version's retention ({ "mode": "GOVERNANCE" | "COMPLIANCE", "retain_until": ISO 8601 }); mode null removes it; shortening GOVERNANCE needs bypass_governance */
+        put: operations["ObjectsController_putRetention"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1837,6 +2200,11 @@ export interface components {
             secret_access_key?: string;
         };
         CreateTenantDto: {
+            /** @description A name for people (MaxIOFS displayName); null clears it */
+            display_name?: Record<string, never> | null;
+            description?: Record<string, never> | null;
+            /** @description Access keys of all the tenant's users together; null = unlimited */
+            max_access_keys?: Record<string, never> | null;
             /** @description Bytes the tenant may store; null = unlimited */
             max_storage_bytes?: Record<string, never> | null;
             maxStorageBytes?: Record<string, never> | null;
@@ -1848,6 +2216,11 @@ export interface components {
             name: string;
         };
         UpdateTenantDto: {
+            /** @description A name for people (MaxIOFS displayName); null clears it */
+            display_name?: Record<string, never> | null;
+            description?: Record<string, never> | null;
+            /** @description Access keys of all the tenant's users together; null = unlimited */
+            max_access_keys?: Record<string, never> | null;
             /** @description Bytes the tenant may store; null = unlimited */
             max_storage_bytes?: Record<string, never> | null;
             maxStorageBytes?: Record<string, never> | null;
@@ -1887,6 +2260,42 @@ export interface components {
         TestFileDto: {
             /** @description File under DATA_DIR/logs, relative to it (default: the file_log_path setting) */
             path?: string;
+        };
+        InitializeClusterDto: {
+            node_name?: string;
+            region?: string;
+            local_endpoint?: string;
+        };
+        JoinClusterDto: {
+            /** @description MaxIOFS field; when sent, must equal this cluster's CLUSTER_SECRET (403 otherwise) */
+            cluster_token?: string;
+            /** @description MaxIOFS field; ignored: nodes reach each other through the registry in PostgreSQL */
+            node_endpoint?: string;
+        };
+        AddClusterNodeDto: {
+            /** @description Node id (the NODE_ID it will boot with); default: name */
+            id?: string;
+            name: string;
+            /** @description S3 URL of the node, e.g. http://node-2:9000 */
+            endpoint: string;
+            /** @description URL other nodes call (default: endpoint) */
+            internal_endpoint?: string;
+            zone?: string;
+            /** @description Bytes the node offers */
+            capacity_total?: number;
+        };
+        UpdateClusterNodeDto: {
+            name?: string;
+            endpoint?: string;
+            internal_endpoint?: string;
+            zone?: string;
+            capacity_total?: number;
+            /** @enum {string} */
+            status?: "active" | "left";
+        };
+        ClearCacheBodyDto: {
+            /** @description Only this bucket (MaxIOFS body) */
+            bucket?: string;
         };
         CreateBucketDto: {
             /** @description S3 bucket name rules: 3-63 characters of lower-case letters, digits, dots and hyphens */
@@ -2008,6 +2417,10 @@ export interface components {
             qos?: 0 | 1 | 2;
             /** @description nats: subject */
             subject?: string;
+            /** @description nats: publish through JetStream (waits for the stream's ack) */
+            jetstream?: boolean;
+            /** @description webhook: HMAC-SHA256 key; each POST carries X-Signature-256: sha256=<hex>. Never returned. */
+            secret?: string;
         };
         NotificationFilterDto: {
             prefix?: string;
@@ -2115,6 +2528,24 @@ export interface components {
             enabled?: boolean;
             /** @description Alias: true = ON */
             legal_hold?: boolean;
+        };
+        ObjectTagDto: {
+            Key: string;
+            Value: string;
+        };
+        ObjectTaggingDto: {
+            tags?: {
+                [key: string]: string;
+            };
+            TagSet?: components["schemas"]["ObjectTagDto"][];
+        };
+        ObjectRetentionDto: {
+            /** @enum {string|null} */
+            mode?: "GOVERNANCE" | "COMPLIANCE" | null;
+            /** @description ISO 8601, in the future */
+            retain_until?: string;
+            /** @description Shorten or remove a GOVERNANCE retention (needs s3:BypassGovernanceRetention) */
+            bypass_governance?: boolean;
         };
         CreateShareDto: {
             bucket: string;
@@ -3669,7 +4100,49 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_get: {
+    ClusterController_initialize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InitializeClusterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JoinClusterDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_leave: {
         parameters: {
             query?: never;
             header?: never;
@@ -3686,7 +4159,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_put: {
+    ClusterController_status: {
         parameters: {
             query?: never;
             header?: never;
@@ -3703,7 +4176,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_post: {
+    ClusterController_config: {
         parameters: {
             query?: never;
             header?: never;
@@ -3720,7 +4193,109 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_delete: {
+    ClusterController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddClusterNodeDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClusterNodeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_healthSummary: {
         parameters: {
             query?: never;
             header?: never;
@@ -3737,7 +4312,29 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_options: {
+    ClusterController_history: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the events of this node */
+                node_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterController_refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -3754,7 +4351,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_head: {
+    ClusterController_cacheStats: {
         parameters: {
             query?: never;
             header?: never;
@@ -3771,7 +4368,31 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_patch: {
+    ClusterController_clearCache: {
+        parameters: {
+            query?: {
+                /** @description Only this bucket */
+                bucket?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClearCacheBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -3788,7 +4409,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_get: {
+    ClusterNotImplementedController_replication_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -3805,7 +4426,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_put: {
+    ClusterNotImplementedController_replication_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -3822,7 +4443,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_post: {
+    ClusterNotImplementedController_replication_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -3839,7 +4460,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_delete: {
+    ClusterNotImplementedController_replication_options: {
         parameters: {
             query?: never;
             header?: never;
@@ -3856,7 +4477,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_options: {
+    ClusterNotImplementedController_replication_head: {
         parameters: {
             query?: never;
             header?: never;
@@ -3873,7 +4494,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_head: {
+    ClusterNotImplementedController_replication_patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -3890,7 +4511,466 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_cluster_patch: {
+    ClusterNotImplementedController_replication_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_replication_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_head: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterNotImplementedController_migrations_patch: {
         parameters: {
             query?: never;
             header?: never;
@@ -4514,6 +5594,63 @@ export interface operations {
             };
         };
     };
+    BucketConfigController_getNotificationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_getDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_retryDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     BucketConfigController_getObjectLock: {
         parameters: {
             query?: never;
@@ -4990,7 +6127,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5016,7 +6153,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5046,7 +6183,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5072,7 +6209,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5080,6 +6217,118 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["LegalHoldDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getTagging: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putTagging: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectTaggingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_getRetention: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_putRetention: {
+        parameters: {
+            query?: {
+                /** @description A specific version (default: the current one) */
+                versionId?: string;
+                /** @description Alias of versionId */
+                version_id?: string;
+            };
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ObjectRetentionDto"];
             };
         };
         responses: {
@@ -5101,7 +6350,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5129,7 +6378,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5150,7 +6399,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;
@@ -5183,7 +6432,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
                 key: unknown;
             };
             cookie?: never;

@@ -48,6 +48,8 @@ function readStored(): Stored | null {
  */
 export function AuthProvider({ children, onExpired }: { children: ReactNode; onExpired: () => void }) {
   const stored = useRef<Stored | null>(readStored());
+  // Read before any child route redirects (e.g. /console/ → /) can drop the query string.
+  const ssoTicket = useRef(new URLSearchParams(window.location.search).get('sso_ticket'));
   const [user, setUser] = useState<User | null>(null);
   const [loading, setLoading] = useState(true);
   const [ended, setEnded] = useState<string | null>(null);
@@ -69,17 +71,20 @@ export function AuthProvider({ children, onExpired }: { children: ReactNode; onE
     window.clearTimeout(timer.current);
     const s = stored.current;
     if (!s) return;
-    timer.current = window.setTimeout(async () => {
-      if (!stored.current) return;
-      if (!active.current) return; // idle: let it expire
-      active.current = false;
-      try {
-        const r = await api.post<'/api/v1/auth/refresh', Ok<Session>>('/api/v1/auth/refresh');
-        save(r.data);
-      } catch {
-        // the next call will say 401 and send the person to the login page
-      }
-    }, refreshDelay(s.expires_at, Date.now(), s.expires_in));
+    timer.current = window.setTimeout(
+      async () => {
+        if (!stored.current) return;
+        if (!active.current) return; // idle: let it expire
+        active.current = false;
+        try {
+          const r = await api.post<'/api/v1/auth/refresh', Ok<Session>>('/api/v1/auth/refresh');
+          save(r.data);
+        } catch {
+          // the next call will say 401 and send the person to the login page
+        }
+      },
+      refreshDelay(s.expires_at, Date.now(), s.expires_in),
+    );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
@@ -109,8 +114,8 @@ export function AuthProvider({ children, onExpired }: { children: ReactNode; onE
     window.addEventListener('pointerdown', mark);
     window.addEventListener('keydown', mark);
     (async () => {
-      const params = new URLSearchParams(window.location.search);
-      const ticket = params.get('sso_ticket');
+      const ticket = ssoTicket.current;
+      ssoTicket.current = null;
       if (ticket) {
         // The SSO flow lands here (return_to?sso_ticket=…): exchange the ticket once, then drop it from the URL.
         try {

@@ -34,7 +34,12 @@ export function LineChart({
         height: 200,
         series: [
           {},
-          ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, value: (_u: uPlot, v: number | null) => (v === null ? '—' : format ? format(v) : String(v)) })),
+          ...series.map((s) => ({
+            label: s.label,
+            stroke: s.color,
+            width: 2,
+            value: (_u: uPlot, v: number | null) => (v === null ? '—' : format ? format(v) : String(v)),
+          })),
         ],
         axes: [{}, { size: 70, values: (_u: uPlot, vals: number[]) => vals.map((v) => (format ? format(v) : String(v))) }],
         scales: { y: { range: (_u: uPlot, _min: number, max: number) => [0, max > 0 ? max * 1.15 : minMax] } },

@@ -20,7 +20,8 @@ export function NewKeyDialog({ created, onClose }: { created: AccessKey; onClose
           </dd>
           <dt>Secret key</dt>
           <dd>
-            <code data-testid="new-secret-key">{created.secret_access_key}</code> <CopyButton text={created.secret_access_key ?? ''} label="Copy secret" />
+            <code data-testid="new-secret-key">{created.secret_access_key}</code>{' '}
+            <CopyButton text={created.secret_access_key ?? ''} label="Copy secret" />
           </dd>
         </dl>
         <h3>Shell</h3>
@@ -68,7 +69,12 @@ export function KeysTable({ keys, onChanged, showUser }: { keys: AccessKey[]; on
                 <td>{formatDate(k.last_used_at)}</td>
                 <td>
                   <div className="actions">
-                    <button type="button" className="btn btn-small" aria-label={`Delete access key ${k.access_key_id}`} onClick={() => setDeleting(k)}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={`Delete access key ${k.access_key_id}`}
+                      onClick={() => setDeleting(k)}
+                    >
                       Delete
                     </button>
                   </div>
@@ -106,7 +112,9 @@ export function CreateKeyButton({ userId, onCreated }: { userId?: string; onCrea
         disabled={busy}
         onClick={() =>
           run(async () => {
-            const r = await api.post<'/api/v1/access-keys', Ok<AccessKey>>('/api/v1/access-keys', { body: userId ? { user_id: userId } : {} });
+            const r = await api.post<'/api/v1/access-keys', Ok<AccessKey>>('/api/v1/access-keys', {
+              body: userId ? { user_id: userId } : {},
+            });
             setCreated(r.data);
             onCreated();
           })

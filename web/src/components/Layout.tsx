@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { NavLink, Outlet, useLocation, useNavigate } from 'react-router';
+import { NavLink, Outlet, useLocation } from 'react-router';
 import { currentToken } from '../api/client';
 import { useAuth } from '../auth/auth';
 import { navFor, ROLE_LABEL } from '../lib/access';
@@ -79,7 +79,6 @@ function Notifications() {
 
 export function Layout() {
   const { user, signOut } = useAuth();
-  const navigate = useNavigate();
   const loc = useLocation();
   const [menu, setMenu] = useState(false);
   useEffect(() => setMenu(false), [loc.pathname]);
@@ -91,7 +90,13 @@ export function Layout() {
         Skip to content
       </a>
       <header className="topbar">
-        <button type="button" className="btn btn-ghost menu-toggle" aria-expanded={menu} aria-controls="sidenav" onClick={() => setMenu(!menu)}>
+        <button
+          type="button"
+          className="btn btn-ghost menu-toggle"
+          aria-expanded={menu}
+          aria-controls="sidenav"
+          onClick={() => setMenu(!menu)}
+        >
           <MenuIcon /> <span className="sr-only">Menu</span>
         </button>
         <NavLink to="/" className="brand">
@@ -106,14 +111,7 @@ export function Layout() {
               {user?.tenant_name ? ` · ${user.tenant_name}` : ''}
             </span>
           </span>
-          <button
-            type="button"
-            className="btn btn-small"
-            onClick={async () => {
-              await signOut();
-              navigate('/login', { replace: true });
-            }}
-          >
+          <button type="button" className="btn btn-small" onClick={() => signOut()}>
             Log out
           </button>
         </div>

@@ -6,7 +6,7 @@ import { formatBytes, formatDate } from '../lib/format';
 import { uploadObject } from '../lib/upload';
 import { Badge, Confirm, CopyButton, ErrorMessage, Field, Loading, Success, Tabs, useAction, useLoad } from './ui';
 
-type Tab = 'details' | 'versions' | 'share' | 'protection' | 'acl';
+type Tab = 'details' | 'versions' | 'share' | 'tags' | 'protection' | 'acl';
 
 interface Versions {
   versions: ObjectEntry[];
@@ -37,7 +37,10 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
       if (latest?.is_delete_marker && latest.version_id) {
         // Removing the delete marker brings the previous version back (when restoring that one).
         if (list.data?.[1]?.version_id === v.version_id) {
-          await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key }, query: { versionId: latest.version_id } as never });
+          await api.delete('/api/v1/buckets/{bucket}/objects/{key}', {
+            path: { bucket, key: object.key },
+            query: { versionId: latest.version_id } as never,
+          });
           setDone(`Version ${v.version_id} is current again (delete marker removed).`);
           list.reload();
           onChanged();
@@ -45,9 +48,12 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
         }
       }
       // Otherwise copy the version's bytes as a new current version.
-      const res = await fetch(`/api/v1/buckets/${encodeURIComponent(bucket)}/objects/${encodeURIComponent(object.key)}?versionId=${encodeURIComponent(v.version_id ?? '')}`, {
-        headers: { authorization: `Bearer ${currentToken() ?? ''}` },
-      });
+      const res = await fetch(
+        `/api/v1/buckets/${encodeURIComponent(bucket)}/objects/${encodeURIComponent(object.key)}?versionId=${encodeURIComponent(v.version_id ?? '')}`,
+        {
+          headers: { authorization: `Bearer ${currentToken() ?? ''}` },
+        },
+      );
       if (!res.ok) throw new Error(`Reading version ${v.version_id} failed: HTTP ${res.status}`);
       const blob = await res.blob();
       await uploadObject(bucket, object.key, new Blob([blob], { type: v.content_type }), () => undefined);
@@ -84,7 +90,11 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
                 <td>
                   <div className="actions">
                     {!v.is_delete_marker && (
-                      <button type="button" className="btn btn-small" onClick={() => downloadObject(bucket, object.key, v.version_id ?? undefined)}>
+                      <button
+                        type="button"
+                        className="btn btn-small"
+                        onClick={() => downloadObject(bucket, object.key, v.version_id ?? undefined)}
+                      >
                         Download
                       </button>
                     )}
@@ -109,7 +119,10 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
           message={`Version ${deleting.version_id} of ${object.key} is deleted for good (object lock may refuse it).`}
           action="Delete version"
           onConfirm={async () => {
-            await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key }, query: { versionId: deleting.version_id } as never });
+            await api.delete('/api/v1/buckets/{bucket}/objects/{key}', {
+              path: { bucket, key: object.key },
+              query: { versionId: deleting.version_id } as never,
+            });
             list.reload();
             onChanged();
           }}
@@ -132,13 +145,24 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
     <>
       <section>
         <h3>Share link</h3>
-        <p className="muted small">A public link on the console port: anyone with it can download the object until it expires or is revoked (Share links page).</p>
+        <p className="muted small">
+          A public link on the console port: anyone with it can download the object until it expires or is revoked (Share links page).
+        </p>
         <div className="inline-form">
           <Field label="Expires in (seconds)">
             {(id) => <input id={id} type="number" min={60} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />}
           </Field>
           <Field label="Max downloads">
-            {(id) => <input id={id} type="number" min={1} value={maxDownloads} onChange={(e) => setMaxDownloads(e.target.value)} placeholder="unlimited" />}
+            {(id) => (
+              <input
+                id={id}
+                type="number"
+                min={1}
+                value={maxDownloads}
+                onChange={(e) => setMaxDownloads(e.target.value)}
+                placeholder="unlimited"
+              />
+            )}
           </Field>
           <button
             type="button"
@@ -186,7 +210,9 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
             )}
           </Field>
           <Field label="Expires in (seconds)">
-            {(id) => <input id={id} type="number" min={1} max={604800} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />}
+            {(id) => (
+              <input id={id} type="number" min={1} max={604800} value={expires} onChange={(e) => setExpires(Number(e.target.value))} />
+            )}
           </Field>
           <button
             type="button"
@@ -218,21 +244,170 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
   );
 }
 
+function ObjectTags({ bucket, object, onChanged }: { bucket: string; object: ObjectEntry; onChanged: () => void }) {
+  const load = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{bucket}/objects/{key}/tagging', Ok<{ TagSet: { Key: string; Value: string }[] }>>(
+          '/api/v1/buckets/{bucket}/objects/{key}/tagging',
+          {
+            path: { bucket, key: object.key },
+            signal,
+          },
+        )
+        .then((r) => r.data.TagSet),
+    [bucket, object.key],
+  );
+  const [tags, setTags] = useState<{ Key: string; Value: string }[]>([]);
+  useEffect(() => setTags(load.data ?? []), [load.data]);
+  const { busy, error, run } = useAction();
+  const [done, setDone] = useState('');
+  if (load.loading && !load.data) return <Loading />;
+  return (
+    <section aria-label="Tags">
+      <ErrorMessage error={load.error || error} />
+      {done && <Success>{done}</Success>}
+      {tags.length === 0 && <p className="muted">No tags.</p>}
+      {tags.map((t, i) => (
+        <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
+          <Field label={`Tag ${i + 1} key`}>
+            {(id) => (
+              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
+            )}
+          </Field>
+          <Field label={`Tag ${i + 1} value`}>
+            {(id) => (
+              <input
+                id={id}
+                value={t.Value}
+                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
+              />
+            )}
+          </Field>
+          <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
+            Remove
+          </button>
+        </div>
+      ))}
+      <div className="actions">
+        <button type="button" className="btn" disabled={tags.length >= 10} onClick={() => setTags([...tags, { Key: '', Value: '' }])}>
+          Add tag
+        </button>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={busy || tags.some((t) => !t.Key)}
+          onClick={() =>
+            run(async () => {
+              await api.put('/api/v1/buckets/{bucket}/objects/{key}/tagging', {
+                path: { bucket, key: object.key },
+                body: { TagSet: tags },
+              });
+              setDone('Tags saved');
+              load.reload();
+              onChanged();
+            })
+          }
+        >
+          Save tags
+        </button>
+      </div>
+      <p className="muted small">Up to 10 tags per object (S3's limit); the object browser's search filters by them.</p>
+    </section>
+  );
+}
+
+function Retention({ bucket, object, onChanged }: { bucket: string; object: ObjectEntry; onChanged: () => void }) {
+  const cur = useLoad(
+    (signal) =>
+      api
+        .get<
+          '/api/v1/buckets/{bucket}/objects/{key}/retention',
+          Ok<{ mode: 'GOVERNANCE' | 'COMPLIANCE' | null; retain_until: string | null }>
+        >('/api/v1/buckets/{bucket}/objects/{key}/retention', { path: { bucket, key: object.key }, signal })
+        .then((r) => r.data),
+    [bucket, object.key],
+  );
+  const [mode, setMode] = useState<'' | 'GOVERNANCE' | 'COMPLIANCE'>('GOVERNANCE');
+  const [until, setUntil] = useState('');
+  const [bypass, setBypass] = useState(false);
+  const { busy, error, run } = useAction();
+  return (
+    <>
+      <h3>Retention</h3>
+      <ErrorMessage error={cur.error || error} />
+      {cur.data &&
+        (cur.data.mode ? (
+          <p>
+            <Badge tone="warn">{cur.data.mode}</Badge> until {formatDate(cur.data.retain_until)}
+          </p>
+        ) : (
+          <p className="muted">No retention on this version.</p>
+        ))}
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          run(async () => {
+            await api.put('/api/v1/buckets/{bucket}/objects/{key}/retention', {
+              path: { bucket, key: object.key },
+              body: mode
+                ? { mode, retain_until: new Date(until).toISOString(), bypass_governance: bypass }
+                : { mode: null, bypass_governance: bypass },
+            });
+            cur.reload();
+            onChanged();
+          });
+        }}
+      >
+        <Field label="Mode">
+          {(id) => (
+            <select id={id} value={mode} onChange={(e) => setMode(e.target.value as typeof mode)}>
+              <option value="GOVERNANCE">GOVERNANCE</option>
+              <option value="COMPLIANCE">COMPLIANCE (cannot be shortened)</option>
+              <option value="">none (remove)</option>
+            </select>
+          )}
+        </Field>
+        {mode && (
+          <Field label="Retain until">
+            {(id) => <input id={id} type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} />}
+          </Field>
+        )}
+        <label className="check">
+          <input type="checkbox" checked={bypass} onChange={(e) => setBypass(e.target.checked)} /> Bypass governance
+        </label>
+        <button type="submit" className="btn" disabled={busy || (!!mode && !until)}>
+          Set retention
+        </button>
+      </form>
+    </>
+  );
+}
+
 function Protection({ bucket, object, lock, onChanged }: { bucket: string; object: ObjectEntry; lock: boolean; onChanged: () => void }) {
   const hold = useLoad(
     (signal) =>
       lock
         ? api
-            .get<'/api/v1/buckets/{bucket}/objects/{key}/legal-hold', Ok<{ status: string }>>('/api/v1/buckets/{bucket}/objects/{key}/legal-hold', {
-              path: { bucket, key: object.key },
-              signal,
-            })
+            .get<'/api/v1/buckets/{bucket}/objects/{key}/legal-hold', Ok<{ status: string }>>(
+              '/api/v1/buckets/{bucket}/objects/{key}/legal-hold',
+              {
+                path: { bucket, key: object.key },
+                signal,
+              },
+            )
             .then((r) => r.data.status)
         : Promise.resolve('OFF'),
     [bucket, object.key, lock],
   );
   const { busy, error, run } = useAction();
-  if (!lock) return <p className="muted">Legal holds and retention need object lock, which this bucket does not have (it is chosen when creating a bucket).</p>;
+  if (!lock)
+    return (
+      <p className="muted">
+        Legal holds and retention need object lock, which this bucket does not have (it is chosen when creating a bucket).
+      </p>
+    );
   return (
     <>
       <h3>Legal hold</h3>
@@ -259,14 +434,7 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
           </button>
         </p>
       )}
-      <h3>Retention</h3>
-      {object.retention ? (
-        <p>
-          <Badge tone="warn">{object.retention.mode}</Badge> until {formatDate(object.retention.retain_until)}
-        </p>
-      ) : (
-        <p className="muted">No retention on this version (the bucket's default retention applies to new uploads; set it in Bucket settings → Object lock).</p>
-      )}
+      <Retention bucket={bucket} object={object} onChanged={onChanged} />
     </>
   );
 }
@@ -274,7 +442,12 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
 function ObjectAcl({ bucket, object }: { bucket: string; object: ObjectEntry }) {
   const acl = useLoad(
     (signal) =>
-      api.get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', { path: { bucket, key: object.key }, signal }).then((r) => r.data),
+      api
+        .get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', {
+          path: { bucket, key: object.key },
+          signal,
+        })
+        .then((r) => r.data),
     [bucket, object.key],
   );
   const [canned, setCanned] = useState('private');
@@ -307,7 +480,10 @@ function ObjectAcl({ bucket, object }: { bucket: string; object: ObjectEntry }) 
           disabled={busy}
           onClick={() =>
             run(async () => {
-              await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', { path: { bucket, key: object.key }, body: { acl: canned } as never });
+              await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', {
+                path: { bucket, key: object.key },
+                body: { acl: canned } as never,
+              });
               acl.reload();
             })
           }
@@ -353,7 +529,12 @@ export function ObjectDrawer({
         </button>
       </div>
       <div className="actions" style={{ marginBottom: 12 }}>
-        <button type="button" className="btn btn-primary" disabled={dl.busy} onClick={() => dl.run(() => downloadObject(bucket, object.key))}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={dl.busy}
+          onClick={() => dl.run(() => downloadObject(bucket, object.key))}
+        >
           {dl.busy ? 'Downloading…' : 'Download'}
         </button>
         <button type="button" className="btn btn-danger" onClick={() => setDeleting(true)}>
@@ -369,6 +550,7 @@ export function ObjectDrawer({
           { id: 'details', label: 'Details' },
           ...(versioned ? [{ id: 'versions' as Tab, label: 'Versions' }] : []),
           { id: 'share', label: 'Share' },
+          { id: 'tags', label: 'Tags' },
           { id: 'protection', label: 'Protection' },
           { id: 'acl', label: 'ACL' },
         ]}
@@ -398,7 +580,7 @@ export function ObjectDrawer({
             </>
           )}
           <dt>Tags</dt>
-          <dd>{object.tag_count} tag(s) (set with S3 put-object-tagging; searchable with the Tags filter)</dd>
+          <dd>{object.tag_count} tag(s) (Tags tab; searchable with the Tags filter)</dd>
           {Object.entries(object.metadata ?? {}).map(([k, v]) => (
             <span key={k} style={{ display: 'contents' }}>
               <dt>x-amz-meta-{k}</dt>
@@ -409,12 +591,15 @@ export function ObjectDrawer({
       )}
       {tab === 'versions' && <Versions bucket={bucket} object={object} onChanged={onChanged} />}
       {tab === 'share' && <Share bucket={bucket} object={object} />}
+      {tab === 'tags' && <ObjectTags bucket={bucket} object={object} onChanged={onChanged} />}
       {tab === 'protection' && <Protection bucket={bucket} object={object} lock={lock} onChanged={onChanged} />}
       {tab === 'acl' && <ObjectAcl bucket={bucket} object={object} />}
       {deleting && (
         <Confirm
           title={`Delete ${object.key}`}
-          message={versioned ? 'A delete marker hides the object; its versions stay and can be restored.' : 'The object is deleted for good.'}
+          message={
+            versioned ? 'A delete marker hides the object; its versions stay and can be restored.' : 'The object is deleted for good.'
+          }
           action="Delete"
           onConfirm={async () => {
             await api.delete('/api/v1/buckets/{bucket}/objects/{key}', { path: { bucket, key: object.key } });

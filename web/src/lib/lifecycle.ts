@@ -10,7 +10,11 @@ export interface RuleForm {
 
 export function buildRule(f: RuleForm): Record<string, unknown> {
   const n = (s: string) => (s.trim() === '' ? undefined : Number(s));
-  const rule: Record<string, unknown> = { ID: f.id.trim() || undefined, Status: f.enabled ? 'Enabled' : 'Disabled', Filter: { Prefix: f.prefix } };
+  const rule: Record<string, unknown> = {
+    ID: f.id.trim() || undefined,
+    Status: f.enabled ? 'Enabled' : 'Disabled',
+    Filter: { Prefix: f.prefix },
+  };
   if (n(f.expirationDays) !== undefined) rule.Expiration = { Days: n(f.expirationDays) };
   if (n(f.noncurrentDays) !== undefined) rule.NoncurrentVersionExpiration = { NoncurrentDays: n(f.noncurrentDays) };
   if (n(f.abortDays) !== undefined) rule.AbortIncompleteMultipartUpload = { DaysAfterInitiation: n(f.abortDays) };
@@ -21,7 +25,8 @@ export function buildRule(f: RuleForm): Record<string, unknown> {
 export function ruleProblems(f: RuleForm): string[] {
   const out: string[] = [];
   const days = [f.expirationDays, f.noncurrentDays, f.abortDays];
-  if (days.every((d) => d.trim() === '')) out.push('Give at least one action: expiration, noncurrent expiration or abort of incomplete uploads');
+  if (days.every((d) => d.trim() === ''))
+    out.push('Give at least one action: expiration, noncurrent expiration or abort of incomplete uploads');
   for (const [label, v] of [
     ['Expiration days', f.expirationDays],
     ['Noncurrent days', f.noncurrentDays],
@@ -33,7 +38,10 @@ export function ruleProblems(f: RuleForm): string[] {
 }
 
 /** Appends (or replaces, by ID) a rule in a lifecycle configuration. */
-export function addRule(config: { Rules?: Record<string, unknown>[] } | null, rule: Record<string, unknown>): { Rules: Record<string, unknown>[] } {
+export function addRule(
+  config: { Rules?: Record<string, unknown>[] } | null,
+  rule: Record<string, unknown>,
+): { Rules: Record<string, unknown>[] } {
   const rules = [...(config?.Rules ?? [])];
   const i = rule.ID ? rules.findIndex((r) => r.ID === rule.ID) : -1;
   if (i >= 0) rules[i] = rule;

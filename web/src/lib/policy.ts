@@ -22,9 +22,26 @@ export function parseJson(text: string): { value: unknown } | { problem: JsonPro
     const lc = /line (\d+) column (\d+)/i.exec(msg);
     if (lc) return { problem: { message: msg, line: Number(lc[1]), column: Number(lc[2]) } };
     const pos = /position (\d+)/i.exec(msg);
-    const at = pos ? position(text, Number(pos[1])) : position(text, text.length);
+    // V8 words some errors without a position ("Unexpected token 'x', ... is not valid JSON"): find the token outside strings.
+    const token = /Unexpected token '(.)'/.exec(msg);
+    const offset = pos ? Number(pos[1]) : token ? outsideStrings(text, token[1]) : -1;
+    const at = position(text, offset >= 0 ? offset : text.length);
     return { problem: { message: msg, ...at } };
   }
+}
+
+/** The offset of the first `ch` that is not inside a JSON string, or -1. */
+function outsideStrings(text: string, ch: string): number {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === ch) return i;
+    else if (c === '"') inString = true;
+  }
+  return -1;
 }
 
 const EFFECTS = ['Allow', 'Deny'];
@@ -50,7 +67,8 @@ export function policyProblems(doc: unknown, kind: 'bucket' | 'identity' = 'buck
     if (!EFFECTS.includes(x.Effect as string)) out.push(`${at}.Effect must be "Allow" or "Deny"`);
     if (x.Action === undefined && x.NotAction === undefined) out.push(`${at} needs Action or NotAction`);
     if (x.Resource === undefined && x.NotResource === undefined) out.push(`${at} needs Resource or NotResource`);
-    if (kind === 'bucket' && x.Principal === undefined && x.NotPrincipal === undefined) out.push(`${at} needs Principal (a bucket policy names who it applies to)`);
+    if (kind === 'bucket' && x.Principal === undefined && x.NotPrincipal === undefined)
+      out.push(`${at} needs Principal (a bucket policy names who it applies to)`);
   });
   return out;
 }

@@ -1,5 +1,11 @@
 /** The rows a virtualised list renders: those in view plus `overscan` on each side. */
-export function visibleRange(scrollTop: number, viewport: number, rowHeight: number, count: number, overscan = 8): { start: number; end: number } {
+export function visibleRange(
+  scrollTop: number,
+  viewport: number,
+  rowHeight: number,
+  count: number,
+  overscan = 8,
+): { start: number; end: number } {
   if (count <= 0) return { start: 0, end: 0 };
   const first = Math.floor(Math.max(0, scrollTop) / rowHeight);
   const inView = Math.ceil(viewport / rowHeight) + 1;

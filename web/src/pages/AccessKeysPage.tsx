@@ -9,12 +9,20 @@ import { canSee } from '../lib/access';
 export default function AccessKeysPage() {
   const { user } = useAuth();
   const [page, setPage] = useState(1);
-  const list = useLoad((signal) => api.get<'/api/v1/access-keys', Paged<AccessKey>>('/api/v1/access-keys', { signal, query: { page, page_size: 100 } as never }), [page]);
+  const list = useLoad(
+    (signal) =>
+      api.get<'/api/v1/access-keys', Paged<AccessKey>>('/api/v1/access-keys', { signal, query: { page, page_size: 100 } as never }),
+    [page],
+  );
   return (
     <>
       <PageHeader
         title="Access keys"
-        subtitle={canSee(user, 'admins') ? 'The keys of every user you manage; create keys for others from their user page.' : 'Your keys for the S3 API.'}
+        subtitle={
+          canSee(user, 'admins')
+            ? 'The keys of every user you manage; create keys for others from their user page.'
+            : 'Your keys for the S3 API.'
+        }
       >
         <CreateKeyButton onCreated={list.reload} />
       </PageHeader>

@@ -17,7 +17,16 @@ interface Filters {
   start_date: string;
   end_date: string;
 }
-const EMPTY: Filters = { event_type: '', resource_type: '', action: '', status: '', user_id: '', tenant_id: '', start_date: '', end_date: '' };
+const EMPTY: Filters = {
+  event_type: '',
+  resource_type: '',
+  action: '',
+  status: '',
+  user_id: '',
+  tenant_id: '',
+  start_date: '',
+  end_date: '',
+};
 
 const COLUMNS = [
   { header: 'timestamp', value: (r: AuditRecord) => r.timestamp },
@@ -56,7 +65,10 @@ export default function AuditPage() {
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(50);
   const [open, setOpen] = useState<AuditRecord | null>(null);
-  const list = useLoad((signal) => api.get<'/api/v1/audit-logs', Paged<AuditRecord>>('/api/v1/audit-logs', { signal, query: query(filters, page, pageSize) }), [filters, page, pageSize]);
+  const list = useLoad(
+    (signal) => api.get<'/api/v1/audit-logs', Paged<AuditRecord>>('/api/v1/audit-logs', { signal, query: query(filters, page, pageSize) }),
+    [filters, page, pageSize],
+  );
   const exp = useAction();
   const exportCsv = () =>
     exp.run(async () => {
@@ -86,8 +98,12 @@ export default function AuditPage() {
           setFilters(draft);
         }}
       >
-        <Field label="Event type">{(id) => <input id={id} placeholder="bucket.create" value={draft.event_type} onChange={set('event_type')} />}</Field>
-        <Field label="Resource type">{(id) => <input id={id} placeholder="bucket" value={draft.resource_type} onChange={set('resource_type')} />}</Field>
+        <Field label="Event type">
+          {(id) => <input id={id} placeholder="bucket.create" value={draft.event_type} onChange={set('event_type')} />}
+        </Field>
+        <Field label="Resource type">
+          {(id) => <input id={id} placeholder="bucket" value={draft.resource_type} onChange={set('resource_type')} />}
+        </Field>
         <Field label="Action">{(id) => <input id={id} placeholder="create" value={draft.action} onChange={set('action')} />}</Field>
         <Field label="Status">
           {(id) => (
@@ -100,7 +116,9 @@ export default function AuditPage() {
           )}
         </Field>
         <Field label="User id">{(id) => <input id={id} value={draft.user_id} onChange={set('user_id')} />}</Field>
-        {isGlobalAdmin(user) && <Field label="Tenant id">{(id) => <input id={id} value={draft.tenant_id} onChange={set('tenant_id')} />}</Field>}
+        {isGlobalAdmin(user) && (
+          <Field label="Tenant id">{(id) => <input id={id} value={draft.tenant_id} onChange={set('tenant_id')} />}</Field>
+        )}
         <Field label="From">{(id) => <input id={id} type="datetime-local" value={draft.start_date} onChange={set('start_date')} />}</Field>
         <Field label="To">{(id) => <input id={id} type="datetime-local" value={draft.end_date} onChange={set('end_date')} />}</Field>
         <Field label="Per page">

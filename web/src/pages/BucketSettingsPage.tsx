@@ -4,21 +4,47 @@ import { api, ApiError, fillPath, rawRequest } from '../api/client';
 import type { Bucket, Ok, Paged, User } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { JsonEditor, jsonProblems } from '../components/JsonEditor';
-import { Badge, Confirm, ErrorMessage, Field, Loading, NotImplementedNotice, PageHeader, Success, Tabs, useAction, useLoad } from '../components/ui';
+import {
+  Badge,
+  Confirm,
+  ErrorMessage,
+  Field,
+  Loading,
+  NotImplementedNotice,
+  PageHeader,
+  Success,
+  Tabs,
+  useAction,
+  useLoad,
+} from '../components/ui';
 import { canSee } from '../lib/access';
 import { addRule, buildRule, ruleProblems, type RuleForm } from '../lib/lifecycle';
 
-type Tab = 'general' | 'lock' | 'lifecycle' | 'cors' | 'policy' | 'acl' | 'tags' | 'notifications' | 'inventory' | 'maintenance' | 'replication';
+type Tab =
+  'general' | 'lock' | 'lifecycle' | 'cors' | 'policy' | 'acl' | 'tags' | 'notifications' | 'inventory' | 'maintenance' | 'replication';
 
 const TEMPLATES: Record<string, (bucket: string) => unknown> = {
   policy: (b) => ({
     Version: '2012-10-17',
     Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: ['s3:GetObject'], Resource: [`arn:aws:s3:::${b}/*`] }],
   }),
-  cors: () => ({ CORSRules: [{ AllowedOrigins: ['https://example.com'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], MaxAgeSeconds: 3000 }] }),
+  cors: () => ({
+    CORSRules: [{ AllowedOrigins: ['https://example.com'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], MaxAgeSeconds: 3000 }],
+  }),
   lifecycle: () => ({ Rules: [] }),
-  notifications: () => ({ rules: [{ id: 'webhook-1', target: { type: 'webhook', url: 'https://example.com/hook' }, events: ['s3:ObjectCreated:*'] }] }),
-  inventory: (b) => ({ id: 'daily', enabled: true, destination_bucket: b, prefix: '', schedule: 'Daily', format: 'CSV', included_versions: 'Current', fields: ['Size', 'ETag', 'LastModifiedDate'] }),
+  notifications: () => ({
+    rules: [{ id: 'webhook-1', target: { type: 'webhook', url: 'https://example.com/hook' }, events: ['s3:ObjectCreated:*'] }],
+  }),
+  inventory: (b) => ({
+    id: 'daily',
+    enabled: true,
+    destination_bucket: b,
+    prefix: '',
+    schedule: 'Daily',
+    format: 'CSV',
+    included_versions: 'Current',
+    fields: ['Size', 'ETag', 'LastModifiedDate'],
+  }),
 };
 
 /** GET/PUT/DELETE of one JSON configuration sub-route; 404 = none set. */
@@ -57,7 +83,13 @@ function JsonConfig({
     if (load.data === undefined) return;
     const empty = load.data === null || (route === 'notifications' && (load.data as { rules?: unknown[] }).rules?.length === 0);
     setExists(!empty);
-    setText(JSON.stringify(empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data, null, 2));
+    setText(
+      JSON.stringify(
+        empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data,
+        null,
+        2,
+      ),
+    );
   }, [load.data, route, bucket]);
   const { busy, error, run } = useAction();
   const [removing, setRemoving] = useState(false);
@@ -69,7 +101,13 @@ function JsonConfig({
       <p>{exists ? <Badge tone="good">configured</Badge> : <Badge>not set — the editor holds an example</Badge>}</p>
       <ErrorMessage error={load.error} />
       {extra?.(load.data, setText)}
-      <JsonEditor label={label} value={text} onChange={(t) => (setText(t), setSaved(''))} policy={policy ? 'bucket' : undefined} rows={18} />
+      <JsonEditor
+        label={label}
+        value={text}
+        onChange={(t) => (setText(t), setSaved(''))}
+        policy={policy ? 'bucket' : undefined}
+        rows={18}
+      />
       <ErrorMessage error={error} />
       {saved && <Success>{saved}</Success>}
       <div className="actions">
@@ -120,9 +158,15 @@ function LifecycleBuilder({ current, setText }: { current: unknown; setText: (t:
       <div className="filters">
         <Field label="Rule ID">{(id) => <input id={id} value={f.id} onChange={set('id')} />}</Field>
         <Field label="Key prefix">{(id) => <input id={id} value={f.prefix} onChange={set('prefix')} placeholder="logs/" />}</Field>
-        <Field label="Expire objects after (days)">{(id) => <input id={id} type="number" min={1} value={f.expirationDays} onChange={set('expirationDays')} />}</Field>
-        <Field label="Expire noncurrent versions after (days)">{(id) => <input id={id} type="number" min={1} value={f.noncurrentDays} onChange={set('noncurrentDays')} />}</Field>
-        <Field label="Abort incomplete uploads after (days)">{(id) => <input id={id} type="number" min={1} value={f.abortDays} onChange={set('abortDays')} />}</Field>
+        <Field label="Expire objects after (days)">
+          {(id) => <input id={id} type="number" min={1} value={f.expirationDays} onChange={set('expirationDays')} />}
+        </Field>
+        <Field label="Expire noncurrent versions after (days)">
+          {(id) => <input id={id} type="number" min={1} value={f.noncurrentDays} onChange={set('noncurrentDays')} />}
+        </Field>
+        <Field label="Abort incomplete uploads after (days)">
+          {(id) => <input id={id} type="number" min={1} value={f.abortDays} onChange={set('abortDays')} />}
+        </Field>
         <label className="check">
           <input type="checkbox" checked={f.enabled} onChange={(e) => setF({ ...f, enabled: e.target.checked })} /> Enabled
         </label>
@@ -148,14 +192,23 @@ function General({ bucket, info, reload }: { bucket: string; info: Bucket; reloa
     <section>
       <h2>Versioning</h2>
       <p>
-        Versioning is <strong>{info.versioning ?? 'off (never enabled)'}</strong>. {info.object_lock_enabled && 'Object lock keeps it enabled.'}
+        Versioning is <strong>{info.versioning ?? 'off (never enabled)'}</strong>.{' '}
+        {info.object_lock_enabled && 'Object lock keeps it enabled.'}
       </p>
       <div className="actions">
         <button
           type="button"
           className="btn"
           disabled={busy || info.versioning === 'Enabled'}
-          onClick={() => run(async () => (await api.put('/api/v1/buckets/{name}/versioning', { path: { name: bucket }, body: { status: 'Enabled' } }), setDone('Versioning enabled'), reload()))}
+          onClick={() =>
+            run(
+              async () => (
+                await api.put('/api/v1/buckets/{name}/versioning', { path: { name: bucket }, body: { status: 'Enabled' } }),
+                setDone('Versioning enabled'),
+                reload()
+              ),
+            )
+          }
         >
           Enable versioning
         </button>
@@ -163,7 +216,15 @@ function General({ bucket, info, reload }: { bucket: string; info: Bucket; reloa
           type="button"
           className="btn"
           disabled={busy || info.versioning !== 'Enabled' || info.object_lock_enabled}
-          onClick={() => run(async () => (await api.put('/api/v1/buckets/{name}/versioning', { path: { name: bucket }, body: { status: 'Suspended' } }), setDone('Versioning suspended'), reload()))}
+          onClick={() =>
+            run(
+              async () => (
+                await api.put('/api/v1/buckets/{name}/versioning', { path: { name: bucket }, body: { status: 'Suspended' } }),
+                setDone('Versioning suspended'),
+                reload()
+              ),
+            )
+          }
         >
           Suspend versioning
         </button>
@@ -178,7 +239,10 @@ function ObjectLock({ bucket, reload }: { bucket: string; reload: () => void }) 
   const lock = useLoad(
     (signal) =>
       api
-        .get<'/api/v1/buckets/{name}/object-lock', Ok<{ enabled: boolean; mode: string | null; days: number | null; years: number | null }>>('/api/v1/buckets/{name}/object-lock', {
+        .get<
+          '/api/v1/buckets/{name}/object-lock',
+          Ok<{ enabled: boolean; mode: string | null; days: number | null; years: number | null }>
+        >('/api/v1/buckets/{name}/object-lock', {
           path: { name: bucket },
           signal,
         })
@@ -226,7 +290,9 @@ function ObjectLock({ bucket, reload }: { bucket: string; reload: () => void }) 
             </select>
           )}
         </Field>
-        <Field label="Default retention (days)">{(id) => <input id={id} type="number" min={1} disabled={!mode} value={days} onChange={(e) => setDays(e.target.value)} />}</Field>
+        <Field label="Default retention (days)">
+          {(id) => <input id={id} type="number" min={1} disabled={!mode} value={days} onChange={(e) => setDays(e.target.value)} />}
+        </Field>
         <button type="submit" className="btn btn-primary" disabled={busy || (!!mode && !days)}>
           {lock.data.enabled ? 'Save default retention' : 'Enable object lock'}
         </button>
@@ -243,20 +309,26 @@ function Access({ bucket }: { bucket: string }) {
   const acl = useLoad(
     (signal) =>
       api
-        .get<'/api/v1/buckets/{name}/acl', Ok<{ owner: { display_name: string }; grants: { grantee: { display_name?: string; uri?: string; id?: string; type: string }; permission: string }[] }>>(
+        .get<
           '/api/v1/buckets/{name}/acl',
-          { path: { name: bucket }, signal },
-        )
+          Ok<{
+            owner: { display_name: string };
+            grants: { grantee: { display_name?: string; uri?: string; id?: string; type: string }; permission: string }[];
+          }>
+        >('/api/v1/buckets/{name}/acl', { path: { name: bucket }, signal })
         .then((r) => r.data),
     [bucket],
   );
   const perms = useLoad(
     (signal) =>
       api
-        .get<'/api/v1/buckets/{name}/permissions', Paged<{ user_id: string; username: string; permission: string }>>('/api/v1/buckets/{name}/permissions', {
-          path: { name: bucket },
-          signal,
-        })
+        .get<'/api/v1/buckets/{name}/permissions', Paged<{ user_id: string; username: string; permission: string }>>(
+          '/api/v1/buckets/{name}/permissions',
+          {
+            path: { name: bucket },
+            signal,
+          },
+        )
         .then((r) => r.data),
     [bucket],
   );
@@ -288,7 +360,16 @@ function Access({ bucket }: { bucket: string }) {
             </select>
           )}
         </Field>
-        <button type="button" className="btn" disabled={a.busy} onClick={() => a.run(async () => (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: canned } }), acl.reload()))}>
+        <button
+          type="button"
+          className="btn"
+          disabled={a.busy}
+          onClick={() =>
+            a.run(
+              async () => (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: canned } }), acl.reload()),
+            )
+          }
+        >
           Apply ACL
         </button>
       </div>
@@ -302,7 +383,14 @@ function Access({ bucket }: { bucket: string }) {
             <button
               type="button"
               className="btn btn-small"
-              onClick={() => p.run(async () => (await api.delete('/api/v1/buckets/{name}/permissions/{id}', { path: { name: bucket, id: x.user_id } }), perms.reload()))}
+              onClick={() =>
+                p.run(
+                  async () => (
+                    await api.delete('/api/v1/buckets/{name}/permissions/{id}', { path: { name: bucket, id: x.user_id } }),
+                    perms.reload()
+                  ),
+                )
+              }
             >
               Remove
             </button>
@@ -313,7 +401,13 @@ function Access({ bucket }: { bucket: string }) {
         className="inline-form"
         onSubmit={(e) => {
           e.preventDefault();
-          p.run(async () => (await api.post('/api/v1/buckets/{name}/permissions', { path: { name: bucket }, body: { username, permission } }), setUsername(''), perms.reload()));
+          p.run(
+            async () => (
+              await api.post('/api/v1/buckets/{name}/permissions', { path: { name: bucket }, body: { username, permission } }),
+              setUsername(''),
+              perms.reload()
+            ),
+          );
         }}
       >
         <Field label="Username">{(id) => <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} />}</Field>
@@ -357,8 +451,20 @@ function Tags({ bucket }: { bucket: string }) {
       {done && <Success>{done}</Success>}
       {tags.map((t, i) => (
         <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
-          <Field label={`Tag ${i + 1} key`}>{(id) => <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />}</Field>
-          <Field label={`Tag ${i + 1} value`}>{(id) => <input id={id} value={t.Value} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))} />}</Field>
+          <Field label={`Tag ${i + 1} key`}>
+            {(id) => (
+              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
+            )}
+          </Field>
+          <Field label={`Tag ${i + 1} value`}>
+            {(id) => (
+              <input
+                id={id}
+                value={t.Value}
+                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
+              />
+            )}
+          </Field>
           <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
             Remove
           </button>
@@ -372,7 +478,14 @@ function Tags({ bucket }: { bucket: string }) {
           type="button"
           className="btn btn-primary"
           disabled={busy || tags.some((t) => !t.Key)}
-          onClick={() => run(async () => (await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet: tags } }), setDone('Tags saved')))}
+          onClick={() =>
+            run(
+              async () => (
+                await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet: tags } }),
+                setDone('Tags saved')
+              ),
+            )
+          }
         >
           Save tags
         </button>
@@ -388,18 +501,39 @@ function Maintenance({ bucket, reload }: { bucket: string; reload: () => void })
     <section>
       <p className="muted">Checks and repairs for administrators. Quotas are per tenant (Tenants page); the dashboard shows their use.</p>
       <div className="actions">
-        <button type="button" className="btn" disabled={busy} onClick={() => run(async () => setResult((await api.post('/api/v1/buckets/{name}/verify-integrity', { path: { name: bucket } })).data))}>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy}
+          onClick={() =>
+            run(async () => setResult((await api.post('/api/v1/buckets/{name}/verify-integrity', { path: { name: bucket } })).data))
+          }
+        >
           Verify integrity
         </button>
         <button
           type="button"
           className="btn"
           disabled={busy}
-          onClick={() => run(async () => (setResult((await api.post('/api/v1/buckets/{name}/recalculate-stats', { path: { name: bucket } })).data), reload()))}
+          onClick={() =>
+            run(
+              async () => (
+                setResult((await api.post('/api/v1/buckets/{name}/recalculate-stats', { path: { name: bucket } })).data),
+                reload()
+              ),
+            )
+          }
         >
           Recalculate statistics
         </button>
-        <button type="button" className="btn" disabled={busy} onClick={() => run(async () => setResult((await api.post('/api/v1/buckets/{name}/inventory/run', { path: { name: bucket } })).data))}>
+        <button
+          type="button"
+          className="btn"
+          disabled={busy}
+          onClick={() =>
+            run(async () => setResult((await api.post('/api/v1/buckets/{name}/inventory/run', { path: { name: bucket } })).data))
+          }
+        >
           Write an inventory report now
         </button>
       </div>
@@ -410,8 +544,81 @@ function Maintenance({ bucket, reload }: { bucket: string; reload: () => void })
   );
 }
 
+/** Delivery of the notification rules: each target's health, pending and dead-lettered events, with a retry. */
+function DeliveryStatus({ bucket }: { bucket: string }) {
+  const status = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{name}/notifications/status', Ok<{ rules: Record<string, unknown>[]; pending: number; dead: number }>>(
+          '/api/v1/buckets/{name}/notifications/status',
+          {
+            path: { name: bucket },
+            signal,
+          },
+        )
+        .then((r) => r.data),
+    [bucket],
+  );
+  const dead = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/buckets/{name}/notifications/dead-letters', Ok<{ events: Record<string, unknown>[] }>>(
+          '/api/v1/buckets/{name}/notifications/dead-letters',
+          {
+            path: { name: bucket },
+            signal,
+          },
+        )
+        .then((r) => r.data.events),
+    [bucket],
+  );
+  const { busy, error, run } = useAction();
+  return (
+    <fieldset className="panel">
+      <legend>Delivery</legend>
+      <ErrorMessage error={status.error || dead.error || error} />
+      {status.data && (
+        <>
+          <p>
+            {status.data.pending} event(s) pending, {status.data.dead} dead-lettered.{' '}
+            <button type="button" className="btn btn-small" onClick={() => (status.reload(), dead.reload())}>
+              Refresh
+            </button>{' '}
+            {status.data.dead > 0 && (
+              <button
+                type="button"
+                className="btn btn-small"
+                disabled={busy}
+                onClick={() =>
+                  run(async () => {
+                    await api.post('/api/v1/buckets/{name}/notifications/dead-letters/retry', { path: { name: bucket } });
+                    status.reload();
+                    dead.reload();
+                  })
+                }
+              >
+                Retry dead letters
+              </button>
+            )}
+          </p>
+          {status.data.rules.length > 0 && <pre>{JSON.stringify(status.data.rules, null, 2)}</pre>}
+        </>
+      )}
+      {dead.data && dead.data.length > 0 && (
+        <details>
+          <summary>{dead.data.length} dead-lettered event(s)</summary>
+          <pre>{JSON.stringify(dead.data, null, 2)}</pre>
+        </details>
+      )}
+    </fieldset>
+  );
+}
+
 function Replication({ bucket }: { bucket: string }) {
-  const r = useLoad((signal) => rawRequest('GET', `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/replication`, undefined, signal), [bucket]);
+  const r = useLoad(
+    (signal) => rawRequest('GET', `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/replication`, undefined, signal),
+    [bucket],
+  );
   if (r.loading) return <Loading />;
   if (r.error instanceof ApiError && r.error.status === 501) return <NotImplementedNotice error={r.error} />;
   return <ErrorMessage error={r.error} />;
@@ -421,7 +628,11 @@ export default function BucketSettingsPage() {
   const { bucket = '' } = useParams();
   const { user } = useAuth();
   const [tab, setTab] = useState<Tab>('general');
-  const info = useLoad((signal) => api.get<'/api/v1/buckets/{name}', Ok<Bucket>>('/api/v1/buckets/{name}', { path: { name: bucket }, signal }).then((r) => r.data), [bucket]);
+  const info = useLoad(
+    (signal) =>
+      api.get<'/api/v1/buckets/{name}', Ok<Bucket>>('/api/v1/buckets/{name}', { path: { name: bucket }, signal }).then((r) => r.data),
+    [bucket],
+  );
   const admin = canSee(user as User, 'admins');
   const tabs: { id: Tab; label: string }[] = [
     { id: 'general', label: 'Versioning' },
@@ -459,16 +670,42 @@ export default function BucketSettingsPage() {
               extra={(current, setText) => <LifecycleBuilder current={current} setText={setText} />}
             />
           )}
-          {tab === 'cors' && <JsonConfig bucket={bucket} route="cors" label="CORS rules" help="Which web origins may call the S3 API on this bucket from a browser." />}
+          {tab === 'cors' && (
+            <JsonConfig
+              bucket={bucket}
+              route="cors"
+              label="CORS rules"
+              help="Which web origins may call the S3 API on this bucket from a browser."
+            />
+          )}
           {tab === 'policy' && (
-            <JsonConfig bucket={bucket} route="policy" label="Bucket policy" policy help="Grants to other users, tenants or everyone (Principal &quot;*&quot;), as an S3 bucket policy." />
+            <JsonConfig
+              bucket={bucket}
+              route="policy"
+              label="Bucket policy"
+              policy
+              help='Grants to other users, tenants or everyone (Principal "*"), as an S3 bucket policy.'
+            />
           )}
           {tab === 'acl' && <Access bucket={bucket} />}
           {tab === 'tags' && <Tags bucket={bucket} />}
           {tab === 'notifications' && (
-            <JsonConfig bucket={bucket} route="notifications" label="Event notifications" help="Targets: webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), per event type." />
+            <JsonConfig
+              bucket={bucket}
+              route="notifications"
+              label="Event notifications"
+              help="Targets: webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), per event type."
+              extra={() => <DeliveryStatus bucket={bucket} />}
+            />
           )}
-          {tab === 'inventory' && <JsonConfig bucket={bucket} route="inventory" label="Inventory configuration" help="A CSV listing of the bucket's objects written to a destination bucket." />}
+          {tab === 'inventory' && (
+            <JsonConfig
+              bucket={bucket}
+              route="inventory"
+              label="Inventory configuration"
+              help="A CSV listing of the bucket's objects written to a destination bucket."
+            />
+          )}
           {tab === 'maintenance' && <Maintenance bucket={bucket} reload={info.reload} />}
           {tab === 'replication' && <Replication bucket={bucket} />}
         </div>

@@ -18,22 +18,33 @@ function CreateBucket({ onClose, onCreated }: { onClose: () => void; onCreated: 
         onSubmit={(e) => {
           e.preventDefault();
           run(async () => {
-            await api.post('/api/v1/buckets', { body: { name: name.trim(), versioning_enabled: versioning || lock, object_lock_enabled: lock } });
+            await api.post('/api/v1/buckets', {
+              body: { name: name.trim(), versioning_enabled: versioning || lock, object_lock_enabled: lock },
+            });
             onCreated(name.trim());
           });
         }}
       >
         <div className="modal-body">
           <Field label="Bucket name" hint="3-63 characters: lower-case letters, digits, dots and hyphens; unique on this server.">
-            {(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required pattern="[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]" autoComplete="off" />}
+            {(id) => (
+              <input
+                id={id}
+                value={name}
+                onChange={(e) => setName(e.target.value)}
+                required
+                pattern="[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]"
+                autoComplete="off"
+              />
+            )}
           </Field>
           <label className="check">
-            <input type="checkbox" checked={versioning || lock} disabled={lock} onChange={(e) => setVersioning(e.target.checked)} /> Versioning (keep every version of
-            every object)
+            <input type="checkbox" checked={versioning || lock} disabled={lock} onChange={(e) => setVersioning(e.target.checked)} />{' '}
+            Versioning (keep every version of every object)
           </label>
           <label className="check">
-            <input type="checkbox" checked={lock} onChange={(e) => setLock(e.target.checked)} /> Object lock (WORM retention and legal holds; needs versioning, cannot be
-            turned off)
+            <input type="checkbox" checked={lock} onChange={(e) => setLock(e.target.checked)} /> Object lock (WORM retention and legal
+            holds; needs versioning, cannot be turned off)
           </label>
           <ErrorMessage error={error} />
         </div>
@@ -58,7 +69,11 @@ export default function BucketsPage() {
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<Bucket | null>(null);
   const list = useLoad(
-    (signal) => api.get<'/api/v1/buckets', Paged<Bucket>>('/api/v1/buckets', { signal, query: { page, page_size: 100, ...(filter ? { prefix: filter } : {}) } }),
+    (signal) =>
+      api.get<'/api/v1/buckets', Paged<Bucket>>('/api/v1/buckets', {
+        signal,
+        query: { page, page_size: 100, ...(filter ? { prefix: filter } : {}) },
+      }),
     [page, filter],
   );
   const rows = list.data?.data ?? [];
@@ -101,7 +116,8 @@ export default function BucketsPage() {
                   <td className="num">{formatNumber(b.object_count)}</td>
                   <td className="num">{formatBytes(b.size)}</td>
                   <td>
-                    {b.versioning === 'Enabled' && <Badge tone="info">versioned</Badge>} {b.versioning === 'Suspended' && <Badge>versioning suspended</Badge>}{' '}
+                    {b.versioning === 'Enabled' && <Badge tone="info">versioned</Badge>}{' '}
+                    {b.versioning === 'Suspended' && <Badge>versioning suspended</Badge>}{' '}
                     {b.object_lock_enabled && <Badge tone="warn">object lock</Badge>}
                   </td>
                   <td>{formatDate(b.created_at)}</td>
@@ -119,7 +135,11 @@ export default function BucketsPage() {
               ))}
             </tbody>
           </table>
-          {rows.length === 0 && <div className="empty">{filter ? 'No bucket matches.' : 'No buckets yet. Create one to start storing objects.'}</div>}
+          {rows.length === 0 && (
+            <div className="empty">
+              {filter ? 'No bucket matches.' : 'No buckets you can see. Create one, or ask an administrator to grant you access to one.'}
+            </div>
+          )}
         </div>
       )}
       {list.data && <Pager page={page} totalPages={list.data.pagination.total_pages} onPage={setPage} />}

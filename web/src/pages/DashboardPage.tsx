@@ -137,7 +137,12 @@ export default function DashboardPage() {
           {history.data && (
             <div className="grid-2">
               <LineChart title="Storage" times={charts.t} series={charts.storage} format={formatBytes} minMax={1024} />
-              <LineChart title="Objects" times={charts.t} series={charts.objects} format={(v) => (Number.isInteger(v) ? formatNumber(v) : '')} />
+              <LineChart
+                title="Objects"
+                times={charts.t}
+                series={charts.objects}
+                format={(v) => (Number.isInteger(v) ? formatNumber(v) : '')}
+              />
               <LineChart title="S3 requests per second" times={charts.t} series={charts.requests} format={rps} />
               <LineChart title="S3 error rate" times={charts.t} series={charts.errors} format={pct} minMax={0.01} />
               <LineChart title="S3 latency" times={charts.t} series={charts.latency} format={ms} minMax={10} />

@@ -67,7 +67,13 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
             if (provider) await api.put('/api/v1/identity-providers/{id}', { path: { id: provider.id }, body: { name, status, config } });
             else
               await api.post('/api/v1/identity-providers', {
-                body: { name, type, status, config, ...(!isGlobalAdmin(user) && user?.tenant_id ? { tenant_id: user.tenant_id as never } : {}) },
+                body: {
+                  name,
+                  type,
+                  status,
+                  config,
+                  ...(!isGlobalAdmin(user) && user?.tenant_id ? { tenant_id: user.tenant_id as never } : {}),
+                },
               });
             onSaved();
           });
@@ -103,7 +109,12 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
               )}
             </Field>
           </div>
-          <JsonEditor label="Settings (secrets are stored encrypted and never shown; leave them out to keep the stored one)" value={text} onChange={setText} rows={14} />
+          <JsonEditor
+            label="Settings (secrets are stored encrypted and never shown; leave them out to keep the stored one)"
+            value={text}
+            onChange={setText}
+            rows={14}
+          />
           <ErrorMessage error={error} />
         </div>
         <div className="modal-foot">
@@ -125,12 +136,18 @@ function Mappings({ provider }: { provider: Provider }) {
   const list = useLoad(
     (signal) =>
       api
-        .get<'/api/v1/identity-providers/{id}/group-mappings', Paged<Mapping>>('/api/v1/identity-providers/{id}/group-mappings', { path: { id: provider.id }, signal })
+        .get<'/api/v1/identity-providers/{id}/group-mappings', Paged<Mapping>>('/api/v1/identity-providers/{id}/group-mappings', {
+          path: { id: provider.id },
+          signal,
+        })
         .then((r) => r.data),
     [provider.id],
   );
   const tenants = useLoad(
-    (signal) => (global ? api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }).then((r) => r.data) : Promise.resolve([])),
+    (signal) =>
+      global
+        ? api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }).then((r) => r.data)
+        : Promise.resolve([]),
     [global],
   );
   const [group, setGroup] = useState('');
@@ -175,7 +192,9 @@ function Mappings({ provider }: { provider: Provider }) {
                       disabled={busy}
                       onClick={() =>
                         run(async () => {
-                          await api.post('/api/v1/identity-providers/{id}/group-mappings/{mapId}/sync', { path: { id: provider.id, mapId: m.id } });
+                          await api.post('/api/v1/identity-providers/{id}/group-mappings/{mapId}/sync', {
+                            path: { id: provider.id, mapId: m.id },
+                          });
                           setDone(`Mapping ${m.external_group} synced`);
                         })
                       }
@@ -186,7 +205,16 @@ function Mappings({ provider }: { provider: Provider }) {
                       type="button"
                       className="btn btn-small"
                       disabled={busy}
-                      onClick={() => run(async () => (await api.delete('/api/v1/identity-providers/{id}/group-mappings/{mapId}', { path: { id: provider.id, mapId: m.id } }), list.reload()))}
+                      onClick={() =>
+                        run(
+                          async () => (
+                            await api.delete('/api/v1/identity-providers/{id}/group-mappings/{mapId}', {
+                              path: { id: provider.id, mapId: m.id },
+                            }),
+                            list.reload()
+                          ),
+                        )
+                      }
                     >
                       Delete
                     </button>
@@ -237,7 +265,9 @@ function Mappings({ provider }: { provider: Provider }) {
             )}
           </Field>
         )}
-        <Field label="Priority">{(id) => <input id={id} type="number" value={priority} onChange={(e) => setPriority(e.target.value)} />}</Field>
+        <Field label="Priority">
+          {(id) => <input id={id} type="number" value={priority} onChange={(e) => setPriority(e.target.value)} />}
+        </Field>
         <button type="submit" className="btn" disabled={busy || !group}>
           Add mapping
         </button>
@@ -260,7 +290,8 @@ function Directory({ provider }: { provider: Provider }) {
         onSubmit={(e) => {
           e.preventDefault();
           run(async () => {
-            const path = kind === 'users' ? '/api/v1/identity-providers/{id}/search-users' : '/api/v1/identity-providers/{id}/search-groups';
+            const path =
+              kind === 'users' ? '/api/v1/identity-providers/{id}/search-users' : '/api/v1/identity-providers/{id}/search-groups';
             const r = await api.post<typeof path, Ok<DirectoryUser[]>>(path, { path: { id: provider.id }, body: { query: q, limit: 50 } });
             setFound(r.data);
           });
@@ -296,7 +327,10 @@ function Directory({ provider }: { provider: Provider }) {
                   disabled={busy}
                   onClick={() =>
                     run(async () => {
-                      await api.post('/api/v1/identity-providers/{id}/import-user', { path: { id: provider.id }, body: { username: u.username } });
+                      await api.post('/api/v1/identity-providers/{id}/import-user', {
+                        path: { id: provider.id },
+                        body: { username: u.username },
+                      });
                       setDone(`${u.username} imported`);
                     })
                   }
@@ -313,7 +347,10 @@ function Directory({ provider }: { provider: Provider }) {
 }
 
 export default function IdentityProvidersPage() {
-  const list = useLoad((signal) => api.get<'/api/v1/identity-providers', Paged<Provider>>('/api/v1/identity-providers', { signal }).then((r) => r.data), []);
+  const list = useLoad(
+    (signal) => api.get<'/api/v1/identity-providers', Paged<Provider>>('/api/v1/identity-providers', { signal }).then((r) => r.data),
+    [],
+  );
   const [editing, setEditing] = useState<Provider | 'new' | null>(null);
   const [open, setOpen] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<Provider | null>(null);
@@ -333,14 +370,22 @@ export default function IdentityProvidersPage() {
         <section className="panel" key={p.id} aria-label={`Provider ${p.name}`}>
           <div className="actions" style={{ justifyContent: 'space-between' }}>
             <h2>
-              {p.name} <Badge tone="info">{p.type.toUpperCase()}</Badge> <Badge tone={p.status === 'active' ? 'good' : 'neutral'}>{p.status}</Badge>
+              {p.name} <Badge tone="info">{p.type.toUpperCase()}</Badge>{' '}
+              <Badge tone={p.status === 'active' ? 'good' : 'neutral'}>{p.status}</Badge>
             </h2>
             <div className="actions">
               <button
                 type="button"
                 className="btn btn-small"
                 disabled={busy}
-                onClick={() => run(async () => setResult({ title: `Test of ${p.name}`, body: (await api.post('/api/v1/identity-providers/{id}/test', { path: { id: p.id } })).data }))}
+                onClick={() =>
+                  run(async () =>
+                    setResult({
+                      title: `Test of ${p.name}`,
+                      body: (await api.post('/api/v1/identity-providers/{id}/test', { path: { id: p.id } })).data,
+                    }),
+                  )
+                }
               >
                 Test connection
               </button>
@@ -348,14 +393,26 @@ export default function IdentityProvidersPage() {
                 type="button"
                 className="btn btn-small"
                 disabled={busy}
-                onClick={() => run(async () => setResult({ title: `Sync of ${p.name}`, body: (await api.post('/api/v1/identity-providers/{id}/sync', { path: { id: p.id } })).data }))}
+                onClick={() =>
+                  run(async () =>
+                    setResult({
+                      title: `Sync of ${p.name}`,
+                      body: (await api.post('/api/v1/identity-providers/{id}/sync', { path: { id: p.id } })).data,
+                    }),
+                  )
+                }
               >
                 Sync users
               </button>
               <button type="button" className="btn btn-small" onClick={() => setEditing(p)}>
                 Edit
               </button>
-              <button type="button" className="btn btn-small" aria-expanded={open === p.id} onClick={() => setOpen(open === p.id ? null : p.id)}>
+              <button
+                type="button"
+                className="btn btn-small"
+                aria-expanded={open === p.id}
+                onClick={() => setOpen(open === p.id ? null : p.id)}
+              >
                 {open === p.id ? 'Hide mappings' : 'Group mappings'}
               </button>
               <button type="button" className="btn btn-small" onClick={() => setDeleting(p)}>

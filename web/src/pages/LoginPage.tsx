@@ -84,7 +84,15 @@ export function LoginPage() {
             <>
               <Field label="Username" hint="The root account logs in with its access key as username and its secret key as password.">
                 {(id) => (
-                  <input id={id} name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />
+                  <input
+                    id={id}
+                    name="username"
+                    autoComplete="username"
+                    required
+                    autoFocus
+                    value={username}
+                    onChange={(e) => setUsername(e.target.value)}
+                  />
                 )}
               </Field>
               <Field label="Password">

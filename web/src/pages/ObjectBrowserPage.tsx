@@ -25,7 +25,15 @@ interface SearchFilters {
   modified_before: string;
   tags: string;
 }
-const NO_FILTERS: SearchFilters = { name: '', content_type: '', min_size: '', max_size: '', modified_after: '', modified_before: '', tags: '' };
+const NO_FILTERS: SearchFilters = {
+  name: '',
+  content_type: '',
+  min_size: '',
+  max_size: '',
+  modified_after: '',
+  modified_before: '',
+  tags: '',
+};
 
 /** Downloads through the console API with the session token, then saves the bytes under the key's last name. */
 export async function downloadObject(bucket: string, key: string, versionId?: string): Promise<void> {
@@ -59,7 +67,11 @@ export default function ObjectBrowserPage() {
   const prefix = params.get('prefix') ?? '';
   const setPrefix = (p: string) => setParams(p ? { prefix: p } : {});
 
-  const info = useLoad((signal) => api.get<'/api/v1/buckets/{name}', Ok<Bucket>>('/api/v1/buckets/{name}', { path: { name: bucket }, signal }).then((r) => r.data), [bucket]);
+  const info = useLoad(
+    (signal) =>
+      api.get<'/api/v1/buckets/{name}', Ok<Bucket>>('/api/v1/buckets/{name}', { path: { name: bucket }, signal }).then((r) => r.data),
+    [bucket],
+  );
 
   const [rows, setRows] = useState<Row[]>([]);
   const [token, setToken] = useState<string | null>(null);
@@ -74,18 +86,28 @@ export default function ObjectBrowserPage() {
   const loadPage = useCallback(
     async (continuation: string | null, reset: boolean) => {
       const my = reset ? ++gen.current : gen.current;
+      // A new prefix or search starts from an empty list (never the previous folder's rows under the new path).
+      if (reset) {
+        setRows([]);
+        setScroll(0);
+        box.current?.scrollTo(0, 0);
+      }
       setLoading(true);
       setError(null);
       try {
         let list: ObjectList & { truncated?: boolean };
         if (searching) {
           const q: Record<string, string | number> = { prefix, page_size: PAGE };
-          for (const [k, v] of Object.entries(searching)) if (v) q[k] = k.endsWith('_size') ? Number(v) : k.startsWith('modified_') ? new Date(v).toISOString() : v;
+          for (const [k, v] of Object.entries(searching))
+            if (v) q[k] = k.endsWith('_size') ? Number(v) : k.startsWith('modified_') ? new Date(v).toISOString() : v;
           if (continuation) q.continuation_token = continuation;
-          const r = await api.get<'/api/v1/buckets/{bucket}/objects/search', Ok<ObjectList & { truncated?: boolean }>>('/api/v1/buckets/{bucket}/objects/search', {
-            path: { bucket },
-            query: q,
-          });
+          const r = await api.get<'/api/v1/buckets/{bucket}/objects/search', Ok<ObjectList & { truncated?: boolean }>>(
+            '/api/v1/buckets/{bucket}/objects/search',
+            {
+              path: { bucket },
+              query: q,
+            },
+          );
           list = { ...r.data, common_prefixes: [] };
         } else {
           const r = await api.get<'/api/v1/buckets/{bucket}/objects', Ok<ObjectList>>('/api/v1/buckets/{bucket}/objects', {
@@ -143,7 +165,10 @@ export default function ObjectBrowserPage() {
   const [over, setOver] = useState(false);
   const uploadId = useRef(0);
   const startUploads = async (files: PendingFile[]) => {
-    const batch = files.map((f) => ({ ...f, state: { id: ++uploadId.current, key: uploadKey(prefix, f.relativePath), size: f.file.size, loaded: 0, status: 'queued' as const } }));
+    const batch = files.map((f) => ({
+      ...f,
+      state: { id: ++uploadId.current, key: uploadKey(prefix, f.relativePath), size: f.file.size, loaded: 0, status: 'queued' as const },
+    }));
     setUploads((u) => [...u.filter((x) => x.status !== 'done'), ...batch.map((b) => b.state)]);
     const update = (id: number, patch: Partial<UploadState>) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
     let i = 0;
@@ -161,6 +186,7 @@ export default function ObjectBrowserPage() {
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_UPLOADS, batch.length) }, worker));
     loadPage(null, true);
+    info.reload();
   };
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
@@ -170,12 +196,13 @@ export default function ObjectBrowserPage() {
   };
   const pick = (list: FileList | null) => {
     if (!list || list.length === 0) return;
-    startUploads([...list].map((file) => ({ file, relativePath: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name })));
+    startUploads(
+      [...list].map((file) => ({ file, relativePath: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name })),
+    );
   };
   const [newFolder, setNewFolder] = useState('');
 
   const crumbs = breadcrumbs(bucket, prefix);
-  const active = uploads.filter((u) => u.status !== 'done' || true);
   return (
     <>
       <PageHeader
@@ -183,8 +210,9 @@ export default function ObjectBrowserPage() {
         subtitle={
           info.data && (
             <>
-              {info.data.versioning === 'Enabled' && <Badge tone="info">versioned</Badge>} {info.data.object_lock_enabled && <Badge tone="warn">object lock</Badge>}{' '}
-              {formatBytes(info.data.size)} in {info.data.object_count.toLocaleString()} object(s)
+              {info.data.versioning === 'Enabled' && <Badge tone="info">versioned</Badge>}{' '}
+              {info.data.object_lock_enabled && <Badge tone="warn">object lock</Badge>} {formatBytes(info.data.size)} in{' '}
+              {info.data.object_count.toLocaleString()} object(s)
             </>
           )
         }
@@ -194,7 +222,13 @@ export default function ObjectBrowserPage() {
         </Link>
         <label className="btn">
           Upload files
-          <input type="file" multiple className="sr-only" aria-label="Upload files" onChange={(e) => (pick(e.target.files), (e.target.value = ''))} />
+          <input
+            type="file"
+            multiple
+            className="sr-only"
+            aria-label="Upload files"
+            onChange={(e) => (pick(e.target.files), (e.target.value = ''))}
+          />
         </label>
         <label className="btn">
           Upload folder
@@ -234,23 +268,64 @@ export default function ObjectBrowserPage() {
             setSearching(Object.values(filters).some(Boolean) ? { ...filters } : null);
           }}
         >
-          <Field label="Name contains">{(id) => <input id={id} value={filters.name} onChange={(e) => setFilters({ ...filters, name: e.target.value })} />}</Field>
+          <Field label="Name contains">
+            {(id) => <input id={id} value={filters.name} onChange={(e) => setFilters({ ...filters, name: e.target.value })} />}
+          </Field>
           <Field label="Content type">
-            {(id) => <input id={id} placeholder="image/" value={filters.content_type} onChange={(e) => setFilters({ ...filters, content_type: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                placeholder="image/"
+                value={filters.content_type}
+                onChange={(e) => setFilters({ ...filters, content_type: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Min size (bytes)">
-            {(id) => <input id={id} type="number" min={0} value={filters.min_size} onChange={(e) => setFilters({ ...filters, min_size: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                type="number"
+                min={0}
+                value={filters.min_size}
+                onChange={(e) => setFilters({ ...filters, min_size: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Max size (bytes)">
-            {(id) => <input id={id} type="number" min={0} value={filters.max_size} onChange={(e) => setFilters({ ...filters, max_size: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                type="number"
+                min={0}
+                value={filters.max_size}
+                onChange={(e) => setFilters({ ...filters, max_size: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Modified after">
-            {(id) => <input id={id} type="datetime-local" value={filters.modified_after} onChange={(e) => setFilters({ ...filters, modified_after: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                type="datetime-local"
+                value={filters.modified_after}
+                onChange={(e) => setFilters({ ...filters, modified_after: e.target.value })}
+              />
+            )}
           </Field>
           <Field label="Modified before">
-            {(id) => <input id={id} type="datetime-local" value={filters.modified_before} onChange={(e) => setFilters({ ...filters, modified_before: e.target.value })} />}
+            {(id) => (
+              <input
+                id={id}
+                type="datetime-local"
+                value={filters.modified_before}
+                onChange={(e) => setFilters({ ...filters, modified_before: e.target.value })}
+              />
+            )}
           </Field>
-          <Field label="Tags (k=v,…)">{(id) => <input id={id} value={filters.tags} onChange={(e) => setFilters({ ...filters, tags: e.target.value })} />}</Field>
+          <Field label="Tags (k=v,…)">
+            {(id) => <input id={id} value={filters.tags} onChange={(e) => setFilters({ ...filters, tags: e.target.value })} />}
+          </Field>
           <button type="submit" className="btn btn-primary">
             Search
           </button>
@@ -279,11 +354,15 @@ export default function ObjectBrowserPage() {
       >
         Drop files or folders here to upload them to <strong>{prefix || '/'}</strong>
       </div>
-      {active.length > 0 && (
+      {uploads.length > 0 && (
         <section className="panel uploads" aria-label="Uploads">
           <div className="actions" style={{ justifyContent: 'space-between' }}>
             <strong>Uploads — {batchProgress(uploads)}%</strong>
-            <button type="button" className="btn btn-small" onClick={() => setUploads((u) => u.filter((x) => x.status === 'uploading' || x.status === 'queued'))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => setUploads((u) => u.filter((x) => x.status === 'uploading' || x.status === 'queued'))}
+            >
               Clear finished
             </button>
           </div>
@@ -294,7 +373,13 @@ export default function ObjectBrowserPage() {
               </span>
               <progress max={u.size || 1} value={u.status === 'done' ? u.size || 1 : u.loaded} aria-label={`Upload of ${u.key}`} />
               <span className={u.status === 'failed' ? 'field-error' : 'muted small'}>
-                {u.status === 'failed' ? `Failed: ${u.error}` : u.status === 'done' ? 'Done' : u.status === 'queued' ? 'Queued' : `${Math.floor((u.loaded / (u.size || 1)) * 100)}%`}
+                {u.status === 'failed'
+                  ? `Failed: ${u.error}`
+                  : u.status === 'done'
+                    ? 'Done'
+                    : u.status === 'queued'
+                      ? 'Queued'
+                      : `${Math.floor((u.loaded / (u.size || 1)) * 100)}%`}
               </span>
             </div>
           ))}
@@ -312,7 +397,9 @@ export default function ObjectBrowserPage() {
             }
           }}
         >
-          <Field label="New folder">{(id) => <input id={id} value={newFolder} onChange={(e) => setNewFolder(e.target.value)} placeholder="name" />}</Field>
+          <Field label="New folder">
+            {(id) => <input id={id} value={newFolder} onChange={(e) => setNewFolder(e.target.value)} placeholder="name" />}
+          </Field>
           <button type="submit" className="btn" disabled={!newFolder.trim()}>
             Open
           </button>
@@ -324,12 +411,20 @@ export default function ObjectBrowserPage() {
           Refresh
         </button>
         <label className="check" style={{ margin: 0 }}>
-          <input type="checkbox" checked={showVersions} onChange={(e) => setShowVersions(e.target.checked)} /> Open objects on their versions
+          <input type="checkbox" checked={showVersions} onChange={(e) => setShowVersions(e.target.checked)} /> Open objects on their
+          versions
         </label>
       </div>
       <ErrorMessage error={error} onRetry={() => loadPage(null, true)} />
       <div className="table-wrap">
-        <div className="vlist" ref={box} onScroll={(e) => setScroll(e.currentTarget.scrollTop)} role="table" aria-label={`Objects in ${bucket}/${prefix}`} aria-rowcount={rows.length}>
+        <div
+          className="vlist"
+          ref={box}
+          onScroll={(e) => setScroll(e.currentTarget.scrollTop)}
+          role="table"
+          aria-label={`Objects in ${bucket}/${prefix}`}
+          aria-rowcount={rows.length}
+        >
           <div className="vrow head" role="row">
             <span role="columnheader">
               <input
@@ -399,7 +494,12 @@ export default function ObjectBrowserPage() {
                     {formatDate(o.last_modified)}
                   </span>
                   <span role="cell" className="col-actions-wide">
-                    <button type="button" className="btn btn-small" aria-label={`Download ${o.key}`} onClick={() => downloadObject(bucket, o.key).catch((e) => setError(e))}>
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      aria-label={`Download ${o.key}`}
+                      onClick={() => downloadObject(bucket, o.key).catch((e) => setError(e))}
+                    >
                       Download
                     </button>
                   </span>
@@ -407,11 +507,19 @@ export default function ObjectBrowserPage() {
               );
             })}
           </div>
-          {!loading && rows.length === 0 && <div className="empty">{searching ? 'No object matches these filters.' : 'This folder is empty. Drop files above to upload.'}</div>}
+          {!loading && rows.length === 0 && (
+            <div className="empty">
+              {searching ? 'No object matches these filters.' : 'This folder is empty. Drop files above to upload.'}
+            </div>
+          )}
         </div>
       </div>
       <div className="muted small" style={{ marginTop: 6 }} aria-live="polite">
-        {loading ? <Loading label="Loading objects…" /> : `${rows.length.toLocaleString()} item(s) loaded${truncated ? ' — scroll for more' : ''}`}
+        {loading ? (
+          <Loading label="Loading objects…" />
+        ) : (
+          `${rows.length.toLocaleString()} item(s) loaded${truncated ? ' — scroll for more' : ''}`
+        )}
       </div>
       {confirmDelete && (
         <Confirm
@@ -429,6 +537,7 @@ export default function ObjectBrowserPage() {
             }
             setSelected(new Set());
             loadPage(null, true);
+            info.reload();
           }}
           onClose={() => setConfirmDelete(false)}
         />

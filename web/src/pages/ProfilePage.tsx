@@ -13,7 +13,10 @@ interface Setup {
 
 function TwoFactor() {
   const status = useLoad(
-    (signal) => api.get<'/api/v1/auth/2fa/status', Ok<{ enabled: boolean; backup_codes_remaining: number }>>('/api/v1/auth/2fa/status', { signal }).then((r) => r.data),
+    (signal) =>
+      api
+        .get<'/api/v1/auth/2fa/status', Ok<{ enabled: boolean; backup_codes_remaining: number }>>('/api/v1/auth/2fa/status', { signal })
+        .then((r) => r.data),
     [],
   );
   const { reloadUser } = useAuth();
@@ -55,7 +58,9 @@ function TwoFactor() {
               });
             }}
           >
-            <Field label="Code (authenticator or backup)">{(id) => <input id={id} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" />}</Field>
+            <Field label="Code (authenticator or backup)">
+              {(id) => <input id={id} value={code} onChange={(e) => setCode(e.target.value)} autoComplete="one-time-code" />}
+            </Field>
             <button type="submit" className="btn" disabled={busy || !code}>
               Turn 2FA off
             </button>
@@ -63,7 +68,17 @@ function TwoFactor() {
               type="button"
               className="btn"
               disabled={busy}
-              onClick={() => run(async () => (setCodes((await api.post<'/api/v1/auth/2fa/backup-codes', Ok<{ backup_codes: string[] }>>('/api/v1/auth/2fa/backup-codes')).data.backup_codes), status.reload()))}
+              onClick={() =>
+                run(
+                  async () => (
+                    setCodes(
+                      (await api.post<'/api/v1/auth/2fa/backup-codes', Ok<{ backup_codes: string[] }>>('/api/v1/auth/2fa/backup-codes'))
+                        .data.backup_codes,
+                    ),
+                    status.reload()
+                  ),
+                )
+              }
             >
               New backup codes
             </button>
@@ -86,7 +101,9 @@ function TwoFactor() {
             onSubmit={(e) => {
               e.preventDefault();
               run(async () => {
-                const r = await api.post<'/api/v1/auth/2fa/verify', Ok<{ backup_codes: string[] }>>('/api/v1/auth/2fa/verify', { body: { code: code.trim() } });
+                const r = await api.post<'/api/v1/auth/2fa/verify', Ok<{ backup_codes: string[] }>>('/api/v1/auth/2fa/verify', {
+                  body: { code: code.trim() },
+                });
                 setCodes(r.data.backup_codes);
                 setSetup(null);
                 setCode('');
@@ -95,7 +112,11 @@ function TwoFactor() {
               });
             }}
           >
-            <Field label="Code from the app">{(id) => <input id={id} inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />}</Field>
+            <Field label="Code from the app">
+              {(id) => (
+                <input id={id} inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+              )}
+            </Field>
             <button type="submit" className="btn btn-primary" disabled={busy || !code}>
               Turn 2FA on
             </button>
@@ -104,7 +125,12 @@ function TwoFactor() {
       ) : (
         <>
           <p>2FA is off. With it on, logging in also asks for a code from your phone.</p>
-          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => run(async () => setSetup((await api.post<'/api/v1/auth/2fa/setup', Ok<Setup>>('/api/v1/auth/2fa/setup')).data))}>
+          <button
+            type="button"
+            className="btn btn-primary"
+            disabled={busy}
+            onClick={() => run(async () => setSetup((await api.post<'/api/v1/auth/2fa/setup', Ok<Setup>>('/api/v1/auth/2fa/setup')).data))}
+          >
             Set up 2FA
           </button>
         </>
@@ -122,7 +148,10 @@ export default function ProfilePage() {
   if (!user) return null;
   return (
     <>
-      <PageHeader title="My account" subtitle={`${user.username} · ${ROLE_LABEL[user.role]}${user.tenant_name ? ` · tenant ${user.tenant_name}` : ''}`} />
+      <PageHeader
+        title="My account"
+        subtitle={`${user.username} · ${ROLE_LABEL[user.role]}${user.tenant_name ? ` · tenant ${user.tenant_name}` : ''}`}
+      />
       <div className="grid-2">
         <TwoFactor />
         <section className="panel" aria-labelledby="pw-title">
@@ -131,15 +160,30 @@ export default function ProfilePage() {
             onSubmit={(e) => {
               e.preventDefault();
               run(async () => {
-                await api.put('/api/v1/users/{id}/password', { path: { id: user.id }, body: { current_password: current, new_password: next } });
+                await api.put('/api/v1/users/{id}/password', {
+                  path: { id: user.id },
+                  body: { current_password: current, new_password: next },
+                });
                 setCurrent('');
                 setNext('');
                 setDone('Password changed');
               });
             }}
           >
-            <Field label="Current password">{(id) => <input id={id} type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />}</Field>
-            <Field label="New password">{(id) => <input id={id} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}</Field>
+            <Field label="Current password">
+              {(id) => (
+                <input
+                  id={id}
+                  type="password"
+                  autoComplete="current-password"
+                  value={current}
+                  onChange={(e) => setCurrent(e.target.value)}
+                />
+              )}
+            </Field>
+            <Field label="New password">
+              {(id) => <input id={id} type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} />}
+            </Field>
             <ErrorMessage error={error} />
             {done && <Success>{done}</Success>}
             <button type="submit" className="btn btn-primary" disabled={busy || !next}>

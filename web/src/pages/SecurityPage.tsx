@@ -6,9 +6,19 @@ import { formatDate } from '../lib/format';
 
 interface Status {
   scope: string;
-  two_factor: { total_users: number; with_2fa: number; adoption_percent: number; admins_without_2fa: number; users_without_2fa: { id: string; username: string; role: string }[] };
+  two_factor: {
+    total_users: number;
+    with_2fa: number;
+    adoption_percent: number;
+    admins_without_2fa: number;
+    users_without_2fa: { id: string; username: string; role: string }[];
+  };
   locked_accounts: { id: string; username: string; locked_until: string }[];
-  stale_access_keys: { threshold_days: number; count: number; keys: { access_key_id: string; username: string; last_used_at: string | null }[] };
+  stale_access_keys: {
+    threshold_days: number;
+    count: number;
+    keys: { access_key_id: string; username: string; last_used_at: string | null }[];
+  };
   public_buckets: ({ name?: string; bucket?: string; reason?: string } | string)[];
   master_key?: { source: string };
   transport?: { note: string };
@@ -21,7 +31,10 @@ interface Status {
 const TONE: Record<string, 'bad' | 'warn' | 'info'> = { critical: 'bad', high: 'bad', medium: 'warn', low: 'info', info: 'info' };
 
 export default function SecurityPage() {
-  const s = useLoad((signal) => api.get<'/api/v1/security/status', Ok<Status>>('/api/v1/security/status', { signal }).then((r) => r.data), []);
+  const s = useLoad(
+    (signal) => api.get<'/api/v1/security/status', Ok<Status>>('/api/v1/security/status', { signal }).then((r) => r.data),
+    [],
+  );
   if (!s.data) return s.error ? <ErrorMessage error={s.error} onRetry={s.reload} /> : <Loading />;
   const d = s.data;
   return (

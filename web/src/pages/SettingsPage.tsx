@@ -41,7 +41,8 @@ function SettingRow({ s, onSaved }: { s: Setting & { options?: string[] }; onSav
           <>
             {s.description}
             {s.unit ? ` (${s.unit})` : ''}
-            {s.min !== undefined ? ` · ${s.min}–${s.max}` : ''} · default {String(s.default_value)} {s.is_default ? <Badge>default</Badge> : <Badge tone="info">changed</Badge>}
+            {s.min !== undefined ? ` · ${s.min}–${s.max}` : ''} · default {String(s.default_value)}{' '}
+            {s.is_default ? <Badge>default</Badge> : <Badge tone="info">changed</Badge>}
           </>
         }
       >
@@ -58,7 +59,13 @@ function SettingRow({ s, onSaved }: { s: Setting & { options?: string[] }; onSav
               ))}
             </select>
           ) : (
-            <input id={id} type={s.type === 'integer' ? 'number' : 'text'} value={text} onChange={(e) => setText(e.target.value)} disabled={!s.editable} />
+            <input
+              id={id}
+              type={s.type === 'integer' ? 'number' : 'text'}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              disabled={!s.editable}
+            />
           )
         }
       </Field>
@@ -74,7 +81,10 @@ export default function SettingsPage() {
   const [cat, setCat] = useState<Category>('security');
   const [saved, setSaved] = useState('');
   const [resetting, setResetting] = useState(false);
-  const list = useLoad((signal) => api.get<'/api/v1/settings', Ok<(Setting & { options?: string[] })[]>>('/api/v1/settings', { signal }).then((r) => r.data), []);
+  const list = useLoad(
+    (signal) => api.get<'/api/v1/settings', Ok<(Setting & { options?: string[] })[]>>('/api/v1/settings', { signal }).then((r) => r.data),
+    [],
+  );
   const rows = useMemo(() => (list.data ?? []).filter((s) => s.category === cat), [list.data, cat]);
   return (
     <>

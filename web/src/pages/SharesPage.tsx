@@ -22,7 +22,11 @@ export default function SharesPage() {
   const [inactive, setInactive] = useState(false);
   const [revoking, setRevoking] = useState<ShareLink | null>(null);
   const list = useLoad(
-    (signal) => api.get<'/api/v1/shares', Paged<ShareLink>>('/api/v1/shares', { signal, query: { page, page_size: 100, ...(inactive ? { include_inactive: true } : {}) } }),
+    (signal) =>
+      api.get<'/api/v1/shares', Paged<ShareLink>>('/api/v1/shares', {
+        signal,
+        query: { page, page_size: 100, ...(inactive ? { include_inactive: true } : {}) },
+      }),
     [page, inactive],
   );
   return (

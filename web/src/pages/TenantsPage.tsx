@@ -34,19 +34,29 @@ function TenantForm({ tenant, onClose, onSaved }: { tenant?: Tenant; onClose: ()
               max_buckets: num(buckets),
               max_objects: num(objects),
             } as never;
-            if (tenant) await api.put('/api/v1/tenants/{id}', { path: { id: tenant.id }, body: { ...(quotas as object), status: status as 'active' | 'suspended' } });
+            if (tenant)
+              await api.put('/api/v1/tenants/{id}', {
+                path: { id: tenant.id },
+                body: { ...(quotas as object), status: status as 'active' | 'suspended' },
+              });
             else await api.post('/api/v1/tenants', { body: { name, ...(quotas as object) } });
             onSaved();
           });
         }}
       >
         <div className="modal-body">
-          {!tenant && <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>}
+          {!tenant && (
+            <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
+          )}
           <Field label="Storage quota (GiB)" hint="Empty = unlimited">
             {(id) => <input id={id} type="number" min={0} step="any" value={gib} onChange={(e) => setGib(e.target.value)} />}
           </Field>
-          <Field label="Bucket quota">{(id) => <input id={id} type="number" min={0} value={buckets} onChange={(e) => setBuckets(e.target.value)} />}</Field>
-          <Field label="Object quota">{(id) => <input id={id} type="number" min={0} value={objects} onChange={(e) => setObjects(e.target.value)} />}</Field>
+          <Field label="Bucket quota">
+            {(id) => <input id={id} type="number" min={0} value={buckets} onChange={(e) => setBuckets(e.target.value)} />}
+          </Field>
+          <Field label="Object quota">
+            {(id) => <input id={id} type="number" min={0} value={objects} onChange={(e) => setObjects(e.target.value)} />}
+          </Field>
           {tenant && (
             <Field label="Status" hint="Suspended: the tenant's users and keys stop working.">
               {(id) => (
@@ -73,7 +83,13 @@ function TenantForm({ tenant, onClose, onSaved }: { tenant?: Tenant; onClose: ()
 }
 
 function TenantStats({ tenant }: { tenant: Tenant }) {
-  const s = useLoad((signal) => api.get<'/api/v1/tenants/{id}/stats', Ok<Stats>>('/api/v1/tenants/{id}/stats', { path: { id: tenant.id }, signal }).then((r) => r.data), [tenant.id]);
+  const s = useLoad(
+    (signal) =>
+      api
+        .get<'/api/v1/tenants/{id}/stats', Ok<Stats>>('/api/v1/tenants/{id}/stats', { path: { id: tenant.id }, signal })
+        .then((r) => r.data),
+    [tenant.id],
+  );
   if (s.error) return <ErrorMessage error={s.error} />;
   if (!s.data) return <Loading />;
   const bytes = s.data.size_bytes ?? s.data.bytes ?? 0;
@@ -90,7 +106,10 @@ function TenantStats({ tenant }: { tenant: Tenant }) {
 }
 
 export default function TenantsPage() {
-  const list = useLoad((signal) => api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }), []);
+  const list = useLoad(
+    (signal) => api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }),
+    [],
+  );
   const [editing, setEditing] = useState<Tenant | 'new' | null>(null);
   const [deleting, setDeleting] = useState<Tenant | null>(null);
   const rows = list.data?.data ?? [];

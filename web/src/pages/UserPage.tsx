@@ -16,7 +16,12 @@ interface InlinePolicy {
 }
 
 const SAMPLE_POLICY = JSON.stringify(
-  { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::my-bucket', 'arn:aws:s3:::my-bucket/*'] }] },
+  {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::my-bucket', 'arn:aws:s3:::my-bucket/*'] },
+    ],
+  },
   null,
   2,
 );
@@ -24,7 +29,9 @@ const SAMPLE_POLICY = JSON.stringify(
 function Policies({ user }: { user: User }) {
   const list = useLoad(
     (signal) =>
-      api.get<'/api/v1/users/{user}/policies', Paged<InlinePolicy>>('/api/v1/users/{user}/policies', { path: { user: user.id }, signal }).then((r) => r.data),
+      api
+        .get<'/api/v1/users/{user}/policies', Paged<InlinePolicy>>('/api/v1/users/{user}/policies', { path: { user: user.id }, signal })
+        .then((r) => r.data),
     [user.id],
   );
   const [editing, setEditing] = useState<{ name: string; text: string; isNew: boolean } | null>(null);
@@ -45,7 +52,11 @@ function Policies({ user }: { user: User }) {
         {(list.data ?? []).map((p) => (
           <li key={p.name} className="actions" style={{ marginBottom: 4 }}>
             <code>{p.name}</code>
-            <button type="button" className="btn btn-small" onClick={() => (setError(null), setEditing({ name: p.name, text: JSON.stringify(p.policy, null, 2), isNew: false }))}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => (setError(null), setEditing({ name: p.name, text: JSON.stringify(p.policy, null, 2), isNew: false }))}
+            >
               Edit
             </button>
             <button type="button" className="btn btn-small" onClick={() => setRemoving(p.name)}>
@@ -59,16 +70,32 @@ function Policies({ user }: { user: User }) {
           onSubmit={(e) => {
             e.preventDefault();
             run(async () => {
-              await api.put('/api/v1/users/{user}/policies/{name}', { path: { user: user.id, name: editing.name }, body: JSON.parse(editing.text) as never });
+              await api.put('/api/v1/users/{user}/policies/{name}', {
+                path: { user: user.id, name: editing.name },
+                body: JSON.parse(editing.text) as never,
+              });
               setEditing(null);
               list.reload();
             });
           }}
         >
           <Field label="Policy name">
-            {(id) => <input id={id} value={editing.name} disabled={!editing.isNew} onChange={(e) => setEditing({ ...editing, name: e.target.value })} required />}
+            {(id) => (
+              <input
+                id={id}
+                value={editing.name}
+                disabled={!editing.isNew}
+                onChange={(e) => setEditing({ ...editing, name: e.target.value })}
+                required
+              />
+            )}
           </Field>
-          <JsonEditor label="Policy document" value={editing.text} onChange={(text) => setEditing({ ...editing, text })} policy="identity" />
+          <JsonEditor
+            label="Policy document"
+            value={editing.text}
+            onChange={(text) => setEditing({ ...editing, text })}
+            policy="identity"
+          />
           <ErrorMessage error={error} />
           <div className="actions">
             <button type="submit" className="btn btn-primary" disabled={busy || !editing.name || jsonProblems(editing.text).length > 0}>
@@ -100,9 +127,15 @@ export default function UserPage() {
   const { id = '' } = useParams();
   const { user: me } = useAuth();
   const navigate = useNavigate();
-  const u = useLoad((signal) => api.get<'/api/v1/users/{id}', Ok<User>>('/api/v1/users/{id}', { path: { id }, signal }).then((r) => r.data), [id]);
+  const u = useLoad(
+    (signal) => api.get<'/api/v1/users/{id}', Ok<User>>('/api/v1/users/{id}', { path: { id }, signal }).then((r) => r.data),
+    [id],
+  );
   const keys = useLoad(
-    (signal) => api.get<'/api/v1/access-keys/user/{userId}', Paged<AccessKey>>('/api/v1/access-keys/user/{userId}', { path: { userId: id }, signal }).then((r) => r.data),
+    (signal) =>
+      api
+        .get<'/api/v1/access-keys/user/{userId}', Paged<AccessKey>>('/api/v1/access-keys/user/{userId}', { path: { userId: id }, signal })
+        .then((r) => r.data),
     [id],
   );
   const act = useAction();
@@ -156,19 +189,32 @@ export default function UserPage() {
               disabled={act.busy || user.id === me?.id}
               onClick={() =>
                 doIt(user.status === 'active' ? 'User deactivated' : 'User activated', () =>
-                  api.patch('/api/v1/users/{id}/status', { path: { id: user.id }, body: { status: user.status === 'active' ? 'inactive' : 'active' } }),
+                  api.patch('/api/v1/users/{id}/status', {
+                    path: { id: user.id },
+                    body: { status: user.status === 'active' ? 'inactive' : 'active' },
+                  }),
                 )
               }
             >
               {user.status === 'active' ? 'Deactivate' : 'Activate'}
             </button>
             {user.locked && (
-              <button type="button" className="btn" disabled={act.busy} onClick={() => doIt('Account unlocked', () => api.post('/api/v1/users/{id}/unlock', { path: { id: user.id } }))}>
+              <button
+                type="button"
+                className="btn"
+                disabled={act.busy}
+                onClick={() => doIt('Account unlocked', () => api.post('/api/v1/users/{id}/unlock', { path: { id: user.id } }))}
+              >
                 Unlock
               </button>
             )}
             {user.two_factor_enabled && user.id !== me?.id && (
-              <button type="button" className="btn" disabled={act.busy} onClick={() => doIt('2FA reset', () => api.post('/api/v1/auth/2fa/disable', { body: { user_id: user.id } }))}>
+              <button
+                type="button"
+                className="btn"
+                disabled={act.busy}
+                onClick={() => doIt('2FA reset', () => api.post('/api/v1/auth/2fa/disable', { body: { user_id: user.id } }))}
+              >
                 Reset 2FA
               </button>
             )}
@@ -201,11 +247,21 @@ export default function UserPage() {
             style={{ marginTop: 12 }}
             onSubmit={(e) => {
               e.preventDefault();
-              doIt('Password changed', () => api.put('/api/v1/users/{id}/password', { path: { id: user.id }, body: { new_password: password } })).then(() => setPassword(''));
+              doIt('Password changed', () =>
+                api.put('/api/v1/users/{id}/password', { path: { id: user.id }, body: { new_password: password } }),
+              ).then(() => setPassword(''));
             }}
           >
             <Field label="New password">
-              {(fid) => <input id={fid} type="password" autoComplete="new-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+              {(fid) => (
+                <input
+                  id={fid}
+                  type="password"
+                  autoComplete="new-password"
+                  value={password}
+                  onChange={(e) => setPassword(e.target.value)}
+                />
+              )}
             </Field>
             <button type="submit" className="btn" disabled={act.busy || !password}>
               Set password

@@ -11,7 +11,10 @@ function CreateUser({ onClose, onCreated }: { onClose: () => void; onCreated: ()
   const { user } = useAuth();
   const global = isGlobalAdmin(user);
   const tenants = useLoad(
-    (signal) => (global ? api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }).then((r) => r.data) : Promise.resolve([])),
+    (signal) =>
+      global
+        ? api.get<'/api/v1/tenants', Paged<Tenant>>('/api/v1/tenants', { signal, query: { page_size: 1000 } }).then((r) => r.data)
+        : Promise.resolve([]),
     [global],
   );
   const [username, setUsername] = useState('');
@@ -34,11 +37,24 @@ function CreateUser({ onClose, onCreated }: { onClose: () => void; onCreated: ()
         }}
       >
         <div className="modal-body">
-          <Field label="Username">{(id) => <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />}</Field>
-          <Field label="Password" hint="The console password; access keys for S3 are created separately.">
-            {(id) => <input id={id} type="password" value={password} onChange={(e) => setPassword(e.target.value)} required autoComplete="new-password" />}
+          <Field label="Username">
+            {(id) => <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />}
           </Field>
-          <Field label="Email (optional)">{(id) => <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}</Field>
+          <Field label="Password" hint="The console password; access keys for S3 are created separately.">
+            {(id) => (
+              <input
+                id={id}
+                type="password"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+                required
+                autoComplete="new-password"
+              />
+            )}
+          </Field>
+          <Field label="Email (optional)">
+            {(id) => <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+          </Field>
           <Field label="Role">
             {(id) => (
               <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
@@ -81,7 +97,10 @@ export default function UsersPage() {
   const { user } = useAuth();
   const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
-  const list = useLoad((signal) => api.get<'/api/v1/users', Paged<User>>('/api/v1/users', { signal, query: { page, page_size: 100 } }), [page]);
+  const list = useLoad(
+    (signal) => api.get<'/api/v1/users', Paged<User>>('/api/v1/users', { signal, query: { page, page_size: 100 } }),
+    [page],
+  );
   const rows = list.data?.data ?? [];
   return (
     <>
