@@ -32,6 +32,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- default (printf "%s-credentials" (include "objectstore.fullname" .)) .Values.auth.existingSecret }}
 {{- end }}
 
+{{/* "true" when the server runs in cluster mode (CLUSTER_ENABLED): replicas > 1 or cluster.enabled; "" otherwise. */}}
+{{- define "objectstore.clusterEnabled" -}}
+{{- if or .Values.cluster.enabled (gt (int .Values.replicas) 1) }}true{{ end }}
+{{- end }}
+
 {{- define "objectstore.headlessName" -}}
 {{- printf "%s-headless" (include "objectstore.fullname" .) | trunc 63 | trimSuffix "-" }}
 {{- end }}
@@ -69,6 +74,12 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- if and (gt (int .Values.replicas) 1) (not .Values.postgresql.host) }}
 {{- fail "replicas > 1 is the clustered mode and needs an external PostgreSQL: set postgresql.host (and postgresql.existingSecret with its password), or keep replicas: 1 for the embedded SQLite" }}
 {{- end }}
+{{- if and .Values.cluster.enabled (not .Values.postgresql.host) }}
+{{- fail "cluster.enabled needs an external PostgreSQL (the nodes coordinate through it): set postgresql.host (and postgresql.existingSecret with its password)" }}
+{{- end }}
+{{- if and (include "objectstore.clusterEnabled" .) (le (int .Values.cluster.nodeTimeoutSeconds) (int .Values.cluster.heartbeatSeconds)) }}
+{{- fail (printf "cluster.nodeTimeoutSeconds (%v) must be longer than cluster.heartbeatSeconds (%v)" .Values.cluster.nodeTimeoutSeconds .Values.cluster.heartbeatSeconds) }}
+{{- end }}
 {{- if and .Values.postgresql.host (not .Values.postgresql.existingSecret) }}
 {{- fail "postgresql.host is set: name the Secret holding the database password in postgresql.existingSecret (key postgresql.passwordKey)" }}
 {{- end }}
@@ -78,6 +89,9 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- range $k, $v := .Values.config }}
 {{- if regexMatch "(SECRET|PASSWORD|MASTER_KEY|ACCESS_KEY|DATABASE_URL)" $k }}
 {{- fail (printf "config.%s is a secret: use auth.existingSecret / postgresql.existingSecret (mounted as files), not config" $k) }}
+{{- end }}
+{{- if regexMatch "^(CLUSTER_ENABLED|CLUSTER_HEARTBEAT_SECONDS|CLUSTER_NODE_TIMEOUT_SECONDS|NODE_ID|NODE_NAME|NODE_ENDPOINT|NODE_ZONE|NODE_CAPACITY_BYTES)$" $k }}
+{{- fail (printf "config.%s is set by the chart in cluster mode: use replicas / cluster.* (and auth.secretKeys.clusterSecret), not config" $k) }}
 {{- end }}
 {{- end }}
 {{- end }}

@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -266,7 +267,7 @@ describe('the rendered StatefulSet boots', () => {
 
   const pgBase = process.env.TEST_DATABASE_URL ?? process.env.PG_URL;
   (pgBase ? it : it.skip)(
-    'cluster values (PostgreSQL): the database Secret as a file, DATABASE_URL pointed at the test PostgreSQL',
+    'cluster values (PostgreSQL): the database Secret as a file, DATABASE_URL pointed at the test PostgreSQL; one node in cluster mode',
     async () => {
       const db = await createTestDatabase(pgBase!);
       try {
@@ -289,6 +290,10 @@ describe('the rendered StatefulSet boots', () => {
             rendered.searchParams.set('sslmode', 'disable');
             env.DATABASE_URL = rendered.toString();
             if (testDb.password === '') delete env.DATABASE_PASSWORD_FILE;
+            // The pod's DNS name through the headless Service, as rendered; mapped to this machine like the port.
+            expect(env.CLUSTER_ENABLED).toBe('true');
+            expect(env.NODE_ENDPOINT).toBe(`http://objectstore-0.objectstore-headless.${NAMESPACE}.svc.cluster.local:9000`);
+            env.NODE_ENDPOINT = `http://127.0.0.1:${env.S3_PORT}`;
           },
         );
         const c = find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
@@ -301,6 +306,29 @@ describe('the rendered StatefulSet boots', () => {
           ),
         ).toBe(200);
         await roundTrip(b, creds['root-access-key'], creds['root-secret-key']);
+
+        // Cluster mode is on, with the pod's identity and the secret read from the mounted file.
+        const consoleUrl = b.probeUrl({ httpGet: { port: 'console', path: '' } });
+        const login = await fetch(`${consoleUrl}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: creds['root-access-key'], password: creds['root-secret-key'] }),
+        });
+        expect(login.status).toBe(200);
+        const session = (await login.json()) as Json;
+        const auth = { authorization: `Bearer ${session.data?.token ?? session.token}` };
+        const res = await fetch(`${consoleUrl}/api/v1/cluster/config`, { headers: auth });
+        expect(res.status).toBe(200);
+        const body = (await res.json()) as Json;
+        expect(body.data ?? body).toMatchObject({
+          is_cluster_enabled: true,
+          node_id: 'objectstore-0',
+          node_name: 'objectstore-0',
+          endpoint: b.s3Url,
+          heartbeat_interval_seconds: 2,
+          node_timeout_seconds: 10,
+          cluster_id: createHmac('sha256', creds['cluster-secret']).update('cluster-id').digest('hex').slice(0, 16),
+        });
         b.child.kill('SIGTERM');
         expect(await b.exited).toBe(0);
       } finally {

@@ -16,10 +16,9 @@ const FULLNAME = 'objectstore';
 /** Env vars the chart sets that the config schema does not read (yet), each with why. */
 const RESERVED_ENV: Record<string, string> = {
   TMPDIR: 'Node and SQLite temp files (the writable /tmp volume)',
-  NODE_NAME: 'cluster node identity (pod name), read once the cluster module lands',
-  POD_NAMESPACE: 'cluster node identity',
-  NODE_ADDRESS: 'cluster node address through the headless Service',
 };
+/** The env vars of the cluster mode, set by the chart for replicas > 1 (or cluster.enabled) only. */
+const CLUSTER_ENV = ['CLUSTER_ENABLED', 'CLUSTER_SECRET_FILE', 'NODE_NAME', 'NODE_ID', 'NODE_ENDPOINT'];
 
 const container = (objects: K8sObject[]): Json => find<Json>(objects, 'StatefulSet').spec.template.spec.containers[0];
 const envOf = (c: Json): Record<string, Json> => Object.fromEntries(c.env.map((e: Json) => [e.name, e]));
@@ -104,7 +103,8 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
   it('takes every secret from a mounted Secret, never from a value in the manifest', () => {
     const c = container(objects);
     const env = envOf(c);
-    for (const n of ['ROOT_ACCESS_KEY', 'ROOT_SECRET_KEY', 'MASTER_KEY', 'DATABASE_PASSWORD', 'JWT_SECRET']) expect(env[n]).toBeUndefined();
+    for (const n of ['ROOT_ACCESS_KEY', 'ROOT_SECRET_KEY', 'MASTER_KEY', 'DATABASE_PASSWORD', 'JWT_SECRET', 'CLUSTER_SECRET'])
+      expect(env[n]).toBeUndefined();
     expect(env.ROOT_ACCESS_KEY_FILE.value).toBe('/var/run/secrets/objectstore/root-access-key');
     expect(env.ROOT_SECRET_KEY_FILE.value).toBe('/var/run/secrets/objectstore/root-secret-key');
     expect(env.MASTER_KEY_FILE.value).toBe('/var/run/secrets/objectstore/master-key');
@@ -126,8 +126,11 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
         { key: keys[0], path: 'root-access-key' },
         { key: keys[1], path: 'root-secret-key' },
         { key: keys[2], path: 'master-key' },
+        // The cluster secret only in cluster mode (3 replicas).
+        ...(name === 'cluster' ? [{ key: 'cluster-secret', path: 'cluster-secret' }] : []),
       ],
     });
+    if (name === 'cluster') expect(env.CLUSTER_SECRET_FILE.value).toBe('/var/run/secrets/objectstore/cluster-secret');
     if (name === 'cluster') expect(sources[1]).toEqual({ name: 'objectstore-pg', items: [{ key: 'password', path: 'database-password' }] });
     else expect(sources).toHaveLength(1);
 
@@ -137,7 +140,7 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
     } else {
       expect(secrets.map((s) => s.metadata.name)).toEqual([secretName]);
       const data = (secrets[0] as Json).data as Record<string, string>;
-      expect(Object.keys(data).sort()).toEqual(['master-key', 'root-access-key', 'root-secret-key']);
+      expect(Object.keys(data).sort()).toEqual(['cluster-secret', 'master-key', 'root-access-key', 'root-secret-key']);
       expect(secrets[0].metadata.annotations?.['helm.sh/resource-policy']).toBe('keep');
       // No credential value appears in plain text in any object, nor base64 outside the Secret's data.
       const values = Object.values(data).flatMap((b64) => [b64, Buffer.from(b64, 'base64').toString('utf8')]);
@@ -161,7 +164,33 @@ describe.each(Object.entries(VALUE_SETS))('values set "%s"', (name, args) => {
     expect(headless.spec.clusterIP).toBe('None');
     const sts = find<Json>(objects, 'StatefulSet');
     expect(sts.spec.serviceName).toBe(`${FULLNAME}-headless`);
-    expect(envOf(container(objects)).NODE_ADDRESS.value).toBe(`$(NODE_NAME).${FULLNAME}-headless.$(POD_NAMESPACE).svc`);
+    // Its port for the S3 API is the container's (node-to-node calls reach the pods directly through it).
+    expect(headless.spec.ports.find((p: Json) => p.name === 's3').targetPort).toBe('s3');
+    expect(Object.entries(headless.spec.selector).every(([k, v]) => sts.spec.template.metadata.labels[k] === v)).toBe(true);
+    expect(headless.spec.publishNotReadyAddresses).toBe(true);
+  });
+
+  it('turns the cluster mode on exactly when replicas > 1', () => {
+    const env = envOf(container(objects));
+    const clustered = find<Json>(objects, 'StatefulSet').spec.replicas > 1;
+    expect(clustered).toBe(name === 'cluster');
+    if (!clustered) {
+      for (const n of CLUSTER_ENV) expect(env[n]).toBeUndefined();
+      return;
+    }
+    expect(env.CLUSTER_ENABLED.value).toBe('true');
+    expect(env.NODE_NAME.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    expect(env.NODE_ID.valueFrom).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
+    // NODE_NAME is declared before NODE_ENDPOINT uses it (the kubelet expands $(VAR) from earlier entries only).
+    const names = container(objects).env.map((e: Json) => e.name);
+    expect(names.indexOf('NODE_NAME')).toBeLessThan(names.indexOf('NODE_ENDPOINT'));
+    expect(env.NODE_ENDPOINT.value).toBe(`http://$(NODE_NAME).${FULLNAME}-headless.${NAMESPACE}.svc.cluster.local:9000`);
+    // As the server validates it (load-config.ts: an http(s) URL without a path), for pod 0.
+    const pod0 = env.NODE_ENDPOINT.value.replace('$(NODE_NAME)', `${FULLNAME}-0`);
+    expect(pod0).toMatch(/^https?:\/\/[^/]+$/);
+    expect(new URL(pod0).port).toBe(String(container(objects).ports.find((p: Json) => p.name === 's3').containerPort));
+    expect(env.CLUSTER_HEARTBEAT_SECONDS.value).toBe('2');
+    expect(env.CLUSTER_NODE_TIMEOUT_SECONDS.value).toBe('10');
   });
 });
 
@@ -198,11 +227,13 @@ describe('values set specifics', () => {
       );
     const s1 = secretOf(a);
     const s2 = secretOf(render([]));
-    for (const k of ['root-access-key', 'root-secret-key', 'master-key']) expect(s1[k]).not.toBe(s2[k]);
+    for (const k of ['root-access-key', 'root-secret-key', 'master-key', 'cluster-secret']) expect(s1[k]).not.toBe(s2[k]);
     // What the server accepts (load-config.ts): access key 3-128 of [A-Za-z0-9._-], secret >= 8, master key 64 hex.
     expect(s1['root-access-key']).toMatch(/^[A-Z0-9]{20}$/);
     expect(s1['root-secret-key']).toMatch(/^[A-Za-z0-9]{40}$/);
     expect(s1['master-key']).toMatch(/^[0-9a-f]{64}$/);
+    // CLUSTER_SECRET: at least 32 characters. Generated in any case, so turning the cluster mode on later keeps it.
+    expect(s1['cluster-secret']).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('cluster: 3 replicas on PostgreSQL, ingresses with the wildcard S3 host and S3_DOMAIN, ServiceMonitor, PDB, NetworkPolicy', () => {
@@ -234,11 +265,58 @@ describe('values set specifics', () => {
     expect(objs.filter((o) => o.kind === 'Service' && selects(o)).map((o) => o.metadata.name)).toEqual([FULLNAME]);
     expect(find<Json>(objs, 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
     const np = find<Json>(objs, 'NetworkPolicy');
-    expect(np.spec.ingress[0].from).toEqual(
+    // The nodes reach each other's S3 port (forwarded requests, health probes); the ingress controller both ports.
+    const podLabels = sts.spec.template.metadata.labels;
+    const fromNodes = np.spec.ingress.filter((r: Json) =>
+      r.from?.some((f: Json) => f.podSelector && Object.entries(f.podSelector.matchLabels).every(([k, v]) => podLabels[k] === v)),
+    );
+    expect(fromNodes.flatMap((r: Json) => r.ports.map((p: Json) => p.port))).toEqual(['s3']);
+    expect(np.spec.ingress.find((r: Json) => r.ports.some((p: Json) => p.port === 'console')).from).toEqual(
       expect.arrayContaining([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }]),
     );
     expect(sts.spec.template.spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
     expect(sts.spec.template.spec.tolerations).toHaveLength(1);
+  });
+});
+
+describe('cluster mode with other values', () => {
+  const pg = ['--set', 'postgresql.host=db', '--set', 'postgresql.existingSecret=pg'];
+  it("existingSecret: the cluster secret is the Secret's key named by auth.secretKeys.clusterSecret", () => {
+    const objs = render([
+      ...VALUE_SETS['existing-secret'],
+      ...pg,
+      '--set',
+      'replicas=2',
+      '--set',
+      'auth.secretKeys.clusterSecret=cluster-key',
+    ]);
+    expect(objs.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const pod = find<Json>(objs, 'StatefulSet').spec.template.spec;
+    const sources = pod.volumes.find((v: Json) => v.name === 'credentials').projected.sources;
+    expect(sources[0].secret.name).toBe('my-objectstore-keys');
+    expect(sources[0].secret.items).toContainEqual({ key: 'cluster-key', path: 'cluster-secret' });
+    expect(envOf(pod.containers[0]).CLUSTER_SECRET_FILE.value).toBe('/var/run/secrets/objectstore/cluster-secret');
+  });
+  it('cluster.enabled with one replica; zone, capacity, heartbeat, cluster domain and NetworkPolicy from values', () => {
+    const objs = render([
+      ...pg,
+      ...['--set', 'cluster.enabled=true', '--set', 'cluster.zone=eu-1a', '--set', 'cluster.capacityBytes=1099511627776'],
+      ...['--set', 'cluster.heartbeatSeconds=3', '--set', 'cluster.nodeTimeoutSeconds=15', '--set', 'clusterDomain=k8s.example'],
+      ...['--set', 'networkPolicy.enabled=true'],
+    ]);
+    for (const o of objs) validateObject(o);
+    const sts = find<Json>(objs, 'StatefulSet');
+    expect(sts.spec.replicas).toBe(1);
+    const env = envOf(sts.spec.template.spec.containers[0]);
+    expect(env.CLUSTER_ENABLED.value).toBe('true');
+    expect(env.NODE_ZONE.value).toBe('eu-1a');
+    expect(env.NODE_CAPACITY_BYTES.value).toBe('1099511627776');
+    expect(env.CLUSTER_HEARTBEAT_SECONDS.value).toBe('3');
+    expect(env.CLUSTER_NODE_TIMEOUT_SECONDS.value).toBe('15');
+    expect(env.NODE_ENDPOINT.value).toBe(`http://$(NODE_NAME).${FULLNAME}-headless.${NAMESPACE}.svc.k8s.example:9000`);
+    // No ingress restriction configured: the policy admits everyone on both ports, and the nodes explicitly on S3.
+    const np = find<Json>(objs, 'NetworkPolicy');
+    expect(np.spec.ingress[0]).toMatchObject({ ports: [{ port: 's3' }], from: [{ podSelector: expect.any(Object) }] });
   });
 });
 
@@ -307,6 +385,8 @@ describe('NOTES.txt', () => {
     const cluster = notes(VALUE_SETS.cluster);
     expect(cluster).toContain('https://console.example.com/');
     expect(cluster).toContain('aws --endpoint-url https://s3.example.com s3 mb');
+    expect(cluster).toContain('Cluster mode: each pod is a node');
+    expect(text).not.toContain('Cluster mode');
     expect(notes(VALUE_SETS['existing-secret'])).toContain("get secret my-objectstore-keys -o jsonpath='{.data.access-key}'");
   });
 });
@@ -320,6 +400,20 @@ describe('values the chart refuses, with a message that says what to do', () => 
   it('replicas > 1 without an external PostgreSQL', () => {
     expect(refusal(['--set', 'replicas=3'])).toMatch(
       /replicas > 1 is the clustered mode and needs an external PostgreSQL: set postgresql.host/,
+    );
+  });
+  it('cluster.enabled without an external PostgreSQL', () => {
+    expect(refusal(['--set', 'cluster.enabled=true'])).toMatch(/cluster.enabled needs an external PostgreSQL .*: set postgresql.host/);
+  });
+  it('cluster settings put in config, and a node timeout not longer than the heartbeat', () => {
+    expect(refusal(['--set', 'config.NODE_NAME=n1'])).toMatch(
+      /config.NODE_NAME is set by the chart in cluster mode: use replicas \/ cluster/,
+    );
+    expect(refusal(['--set', 'config.CLUSTER_ENABLED=true'])).toMatch(/config.CLUSTER_ENABLED is set by the chart/);
+    expect(refusal(['--set', 'config.CLUSTER_SECRET=x'])).toMatch(/config.CLUSTER_SECRET is a secret/);
+    const pg = ['--set', 'postgresql.host=db', '--set', 'postgresql.existingSecret=pg', '--set', 'replicas=2'];
+    expect(refusal([...pg, '--set', 'cluster.nodeTimeoutSeconds=2'])).toMatch(
+      /cluster.nodeTimeoutSeconds \(2\) must be longer than cluster.heartbeatSeconds \(2\)/,
     );
   });
   it('PostgreSQL without the Secret of its password', () => {

@@ -87,10 +87,10 @@ export function validateObject(o: K8sObject): void {
   new ModelClass(o).validate();
 }
 
-/** The env var names the server reads: every `str('X')`/`int(…)`/`bool(…)`/`port(…)` of load-config.ts, and the *_FILE secrets. */
+/** The env var names the server reads: every `str('X')`/`int(…)`/`bool(…)`/`port(…)`/`url(…)` of load-config.ts, and the *_FILE secrets. */
 export function configEnvNames(): Set<string> {
   const src = readFileSync(join(ROOT, 'src', 'config', 'load-config.ts'), 'utf8');
-  const names = new Set([...src.matchAll(/\b(?:str|int|bool|port)\('([A-Z0-9_]+)'/g)].map((m) => m[1]));
+  const names = new Set([...src.matchAll(/\b(?:str|int|bool|port|url)\('([A-Z0-9_]+)'/g)].map((m) => m[1]));
   const fileVars = /SECRET_FILE_VARS = \[([^\]]+)\]/.exec(src)?.[1] ?? '';
   for (const m of fileVars.matchAll(/'([A-Z0-9_]+)'/g)) names.add(`${m[1]}_FILE`).add(m[1]);
   return names;
