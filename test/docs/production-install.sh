@@ -32,6 +32,10 @@ free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0
 APP="$TMP/app"
 mkdir -p "$APP"
 cp "$ROOT/package.json" "$ROOT/package-lock.json" "$APP/"
+# npm ci needs each workspace's package.json (web/: devDependencies only, its build is in dist/web).
+node -e "for (const w of require('$ROOT/package.json').workspaces ?? []) console.log(w)" | while read -r ws; do
+  mkdir -p "$APP/$ws" && cp "$ROOT/$ws/package.json" "$APP/$ws/package.json"
+done
 cp -r "$ROOT/dist" "$APP/dist"
 if (cd "$APP" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund) >"$TMP/npm.log" 2>&1; then
   ok "npm ci --omit=dev installs ($(grep -oE 'added [0-9]+ packages' "$TMP/npm.log"))"
