@@ -11,6 +11,7 @@ import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
 import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketEncryptionHandlers } from './handlers/bucket-encryption.handlers';
+import { PostObjectHandlers } from './handlers/post-object.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
 import { S3_HANDLERS } from './handlers/handles-s3.decorator';
@@ -34,6 +35,7 @@ const HANDLER_GROUPS = [
   ObjectTaggingHandlers,
   BucketConfigHandlers,
   BucketEncryptionHandlers,
+  PostObjectHandlers,
   AbsentConfigHandlers,
   ObjectAttributesHandlers,
   BucketNotificationHandlers,

@@ -105,7 +105,7 @@ describe('resolveOperation', () => {
     expect(route('DELETE', '/b/k?versionId=3').name).toBe('DeleteObject');
     expect(route('GET', '/b?versions&prefix=p').name).toBe('ListObjectVersions');
     expect(route('POST', '/b?delete').name).toBe('DeleteObjects');
-    expect(route('POST', '/b')).toMatchObject({ name: 'PostObject', spec: { notImplemented: true } });
+    expect(route('POST', '/b')).toMatchObject({ name: 'PostObject', spec: { formAuth: true } });
   });
 
   it('marks the CORS preflight as needing no authentication', () => {

@@ -11,7 +11,6 @@ import {
   GetBucketWebsiteCommand,
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
-  HeadObjectCommand,
   ListBucketAnalyticsConfigurationsCommand,
   ListBucketInventoryConfigurationsCommand,
   ListBucketMetricsConfigurationsCommand,
@@ -69,33 +68,6 @@ describe('bucket configurations this server does not offer', () => {
       f.s3.send(new PutBucketAccelerateConfigurationCommand({ Bucket: empty, AccelerateConfiguration: { Status: 'Enabled' } })),
     ).rejects.toMatchObject({ name: 'NotImplemented' });
     expect((await f.s3.send(new HeadBucketCommand({ Bucket: empty }))).$metadata.httpStatusCode).toBe(200);
-  });
-
-  it('answers 501 to a browser form upload (POST /bucket), and stores nothing', async () => {
-    const boundary = 'form-boundary-1';
-    const body = [
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="key"',
-      '',
-      'posted.txt',
-      `--${boundary}`,
-      'Content-Disposition: form-data; name="file"; filename="a.txt"',
-      'Content-Type: text/plain',
-      '',
-      'hello',
-      `--${boundary}--`,
-      '',
-    ].join('\r\n');
-    const res = await fetch(`${f.server.endpoint}/${bucket}`, {
-      method: 'POST',
-      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
-      body,
-    });
-    expect(res.status).toBe(501);
-    expect(await res.text()).toContain('<Code>NotImplemented</Code>');
-    await expect(f.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'posted.txt' }))).rejects.toMatchObject({
-      $metadata: { httpStatusCode: 404 },
-    });
   });
 
   it('answers NoSuchBucket for a bucket that does not exist', async () => {
