@@ -51,6 +51,12 @@ export type DomainErrorCode =
   | 'TagSetNotFound'
   | 'LifecycleConfigurationNotFound'
   | 'EncryptionConfigurationNotFound'
+  | 'OwnershipControlsNotFound'
+  | 'PublicAccessBlockNotFound'
+  /** ACLs are disabled on the bucket (BucketOwnerEnforced). */
+  | 'AclNotSupported'
+  /** CreateBucket / PutBucketOwnershipControls: BucketOwnerEnforced with an ACL that grants more than the owner. */
+  | 'InvalidBucketAclWithObjectOwnership'
   | 'TooManyTags'
   | 'MalformedConfiguration'
   | 'AccessDenied'

@@ -12,6 +12,7 @@ import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers'
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketEncryptionHandlers } from './handlers/bucket-encryption.handlers';
 import { PostObjectHandlers } from './handlers/post-object.handlers';
+import { BucketControlsHandlers } from './handlers/bucket-controls.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
 import { S3_HANDLERS } from './handlers/handles-s3.decorator';
@@ -36,6 +37,7 @@ const HANDLER_GROUPS = [
   BucketConfigHandlers,
   BucketEncryptionHandlers,
   PostObjectHandlers,
+  BucketControlsHandlers,
   AbsentConfigHandlers,
   ObjectAttributesHandlers,
   BucketNotificationHandlers,

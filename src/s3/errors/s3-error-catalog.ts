@@ -4,6 +4,7 @@
  */
 export const S3_ERRORS = {
   AccessDenied: { status: 403, message: 'Access Denied' },
+  AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
   /** A CORS preflight that no rule allows (S3 writes the reason after `CORSResponse: `). */
   AccessForbidden: { status: 403, message: 'CORSResponse: This CORS request is not allowed.' },
   AuthorizationHeaderMalformed: {
@@ -60,6 +61,10 @@ export const S3_ERRORS = {
   InvalidEncryptionAlgorithmError: {
     status: 400,
     message: 'The encryption request you specified is not valid. The valid value is AES256.',
+  },
+  InvalidBucketAclWithObjectOwnership: {
+    status: 400,
+    message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
   },
   InvalidPolicyDocument: { status: 400, message: 'The content of the form does not meet the conditions specified in the policy document.' },
   MaxPostPreDataLengthExceededError: {

@@ -7,7 +7,7 @@ import { HandlesS3, S3Call } from './handles-s3.decorator';
 
 /**
  * Bucket features this server does not offer — static websites, server
- * access logging, replication, ownership controls, public access blocks, transfer acceleration,
+ * access logging, replication, transfer acceleration,
  * requester pays. No bucket can have such a configuration (their Put operations answer
  * NotImplemented), so reading one answers what S3 answers for a bucket that has none: tools read
  * them all when they inspect a bucket (Terraform's aws_s3_bucket refuses a 501 for several).
@@ -24,16 +24,6 @@ export class AbsentConfigHandlers {
   @HandlesS3('GetBucketReplication')
   getBucketReplication(call: S3Call): Promise<S3Result> {
     return this.none(call, 'ReplicationConfigurationNotFoundError');
-  }
-
-  @HandlesS3('GetBucketOwnershipControls')
-  getBucketOwnershipControls(call: S3Call): Promise<S3Result> {
-    return this.none(call, 'OwnershipControlsNotFoundError');
-  }
-
-  @HandlesS3('GetPublicAccessBlock')
-  getPublicAccessBlock(call: S3Call): Promise<S3Result> {
-    return this.none(call, 'NoSuchPublicAccessBlockConfiguration');
   }
 
   /** Logging disabled: an empty BucketLoggingStatus. */

@@ -2,9 +2,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, Readable, Transform, TransformCallback } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import busboy from 'busboy';
+import { assertAclWritable } from '../../buckets/bucket-controls';
+import { BucketsService } from '../../buckets/buckets.service';
 import { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { Clock } from '../../common/clock';
+import { IamService } from '../../iam/iam.service';
 import { ANONYMOUS, Principal } from '../../iam/principal';
 import { ObjectAclService } from '../../objects/object-acl.service';
 import { validateTags } from '../../objects/object-tags';
@@ -64,6 +67,8 @@ export class PostObjectHandlers {
     private readonly objects: ObjectsService,
     private readonly objectAcls: ObjectAclService,
     private readonly clock: Clock,
+    private readonly buckets: BucketsService,
+    private readonly iam: IamService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -108,7 +113,9 @@ export class PostObjectHandlers {
     const tagging = fields.get('tagging');
     const tags =
       tagging === undefined ? undefined : validateTags(readTagging(await readXml(tagging, 'Tagging')).map((t) => [t.key, t.value]));
-    const grants = grantsOnCreate({ ...call, headers }, principal.userId);
+    const bucketRow = await this.buckets.entity(call.bucket);
+    const grants = await grantsOnCreate({ ...call, headers }, this.iam, principal.userId, async () => bucketRow.ownerId);
+    if (grants) assertAclWritable(bucketRow, grants);
 
     const guard = new LengthGuard(range?.min ?? 0, Math.min(range?.max ?? Number.MAX_SAFE_INTEGER, this.config.maxObjectSize));
     const stored = await this.objects.put({
@@ -123,6 +130,7 @@ export class PostObjectHandlers {
       tags,
       lock: lockHeaders(headers),
       encryption: readEncryptionRequest(headers),
+      acl: grants,
     });
     if (grants) await this.objectAcls.set(call.bucket, key, grants, stored.versionId === 'null' ? undefined : stored.versionId);
     await form.done;

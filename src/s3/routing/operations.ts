@@ -86,7 +86,11 @@ export const OPERATIONS = {
   PutBucketReplication: op('PUT', 'bucket', 's3:PutReplicationConfiguration', { query: ['replication'], ...NI }),
   DeleteBucketReplication: op('DELETE', 'bucket', 's3:PutReplicationConfiguration', { query: ['replication'], ...NI }),
   GetBucketOwnershipControls: op('GET', 'bucket', 's3:GetBucketOwnershipControls', { query: ['ownershipControls'] }),
+  PutBucketOwnershipControls: op('PUT', 'bucket', 's3:PutBucketOwnershipControls', { query: ['ownershipControls'] }),
+  DeleteBucketOwnershipControls: op('DELETE', 'bucket', 's3:PutBucketOwnershipControls', { query: ['ownershipControls'] }),
   GetPublicAccessBlock: op('GET', 'bucket', 's3:GetBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
+  PutPublicAccessBlock: op('PUT', 'bucket', 's3:PutBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
+  DeletePublicAccessBlock: op('DELETE', 'bucket', 's3:PutBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
   GetBucketAccelerateConfiguration: op('GET', 'bucket', 's3:GetAccelerateConfiguration', { query: ['accelerate'] }),
   GetBucketRequestPayment: op('GET', 'bucket', 's3:GetBucketRequestPayment', { query: ['requestPayment'] }),
   // Bucket analytics, metrics, S3 inventory and Intelligent-Tiering configurations: not offered.
