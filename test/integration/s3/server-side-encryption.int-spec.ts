@@ -10,10 +10,13 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { UsersService } from '../../../src/iam/users.service';
 import { cipherSize } from '../../../src/storage/package-cipher';
+import { TenantsService } from '../../../src/tenants/tenants.service';
 import { blobFilesOfSize, filesContaining } from '../../support/blob-files';
 import { rawRequest } from '../../support/raw-request';
 import { s3Fixture } from '../../support/s3-fixture';
@@ -208,5 +211,44 @@ describe('bucket default encryption (Put/Get/DeleteBucketEncryption)', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+  });
+});
+
+describe('policy condition s3:x-amz-server-side-encryption', () => {
+  const f = s3Fixture('sse-policy');
+
+  it('lets a bucket policy refuse uploads that do not ask for SSE-S3', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const users = f.server.app.app.get(UsersService);
+    await f.server.app.app.get(TenantsService).create(`sp-${suffix}`);
+    await users.create({ username: `tina-${suffix}`, tenant: `sp-${suffix}`, role: 'tenant-admin' });
+    const key = await users.createKey(`tina-${suffix}`);
+    const tina = f.server.client({ credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretKey } });
+    const own = uniqueBucket('sse-required');
+    await tina.send(new CreateBucketCommand({ Bucket: own }));
+    await tina.send(
+      new PutBucketPolicyCommand({
+        Bucket: own,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::${own}/*`,
+              Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } },
+            },
+          ],
+        }),
+      }),
+    );
+    await expect(tina.send(new PutObjectCommand({ Bucket: own, Key: 'plain', Body: 'x' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const ok = await tina.send(new PutObjectCommand({ Bucket: own, Key: 'enc', Body: 'x', ServerSideEncryption: 'AES256' }));
+    expect(ok.ServerSideEncryption).toBe('AES256');
+    tina.destroy();
   });
 });
