@@ -1,9 +1,6 @@
 import { MigrationInterface, QueryRunner, TableColumn } from 'typeorm';
 
-/**
- * Encryption at rest: how an object / an upload is encrypted, and the wrapped data key of each upload part.
- * Bucket controls: object ownership and the public access block (read with the cached bucket row on every request).
- */
+/** Encryption at rest: how an object / an upload is encrypted, and the wrapped data key of each upload part. */
 export class Encryption1764200000000 implements MigrationInterface {
   name = 'Encryption1764200000000';
 
@@ -11,13 +8,9 @@ export class Encryption1764200000000 implements MigrationInterface {
     await q.addColumn('objects', new TableColumn({ name: 'sse', type: 'text', isNullable: true }));
     await q.addColumn('multipart_uploads', new TableColumn({ name: 'sse', type: 'text', isNullable: true }));
     await q.addColumn('upload_parts', new TableColumn({ name: 'data_key', type: 'text', isNullable: true }));
-    await q.addColumn('buckets', new TableColumn({ name: 'object_ownership', type: 'varchar', length: '32', isNullable: true }));
-    await q.addColumn('buckets', new TableColumn({ name: 'public_access_block', type: 'text', isNullable: true }));
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.dropColumn('buckets', 'public_access_block');
-    await q.dropColumn('buckets', 'object_ownership');
     await q.dropColumn('upload_parts', 'data_key');
     await q.dropColumn('multipart_uploads', 'sse');
     await q.dropColumn('objects', 'sse');
