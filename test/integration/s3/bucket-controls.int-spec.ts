@@ -23,7 +23,7 @@ import { startServer, TestServer, uniqueBucket } from '../../support/start-serve
 describe('ownership controls and public access block', () => {
   let server: TestServer;
   let alice: S3Client; // tenant-admin of tenant A, owns the buckets
-  let ann: S3Client; // user of tenant A, writes into alice's buckets
+  let ann: S3Client; // another tenant-admin of tenant A (full access by its role), writes into alice's buckets
   const clients: S3Client[] = [];
   const suffix = randomBytes(3).toString('hex');
 
@@ -32,7 +32,7 @@ describe('ownership controls and public access block', () => {
     const users = server.app.app.get(UsersService);
     await server.app.app.get(TenantsService).create(`oc-${suffix}`);
     await users.create({ username: `alice-${suffix}`, tenant: `oc-${suffix}`, role: 'tenant-admin' });
-    await users.create({ username: `ann-${suffix}`, tenant: `oc-${suffix}`, role: 'user' });
+    await users.create({ username: `ann-${suffix}`, tenant: `oc-${suffix}`, role: 'tenant-admin' });
     for (const name of ['alice', 'ann']) {
       const key = await users.createKey(`${name}-${suffix}`);
       clients.push(server.client({ credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretKey } }));
