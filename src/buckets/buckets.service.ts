@@ -90,7 +90,7 @@ export class BucketsService {
     if (this.invalidation) this.invalidation.invalidate('bucket', name);
     else {
       this.generation++;
-      this.forget(name);
+      this.cache.delete(name);
     }
   }
 
