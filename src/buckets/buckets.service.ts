@@ -19,6 +19,7 @@ import type { AclGrant } from '../iam/acl/acl';
 import { And, FindOperator, FindOptionsWhere, IsNull, Like, MoreThan } from 'typeorm';
 import { bucketNameProblem } from './bucket-name';
 import { BucketConfigEntity } from './entities/bucket-config.entity';
+import { ObjectOwnership, ownerOnlyGrants, PublicAccessBlock } from './bucket-controls';
 import { BucketEntity } from './entities/bucket.entity';
 import { NotificationBus } from '../notifications/notification-bus';
 import { NOTIFICATION } from '../notifications/notification.types';
@@ -89,7 +90,7 @@ export class BucketsService {
     if (this.invalidation) this.invalidation.invalidate('bucket', name);
     else {
       this.generation++;
-      this.forget(name);
+      this.cache.delete(name);
     }
   }
 
@@ -105,10 +106,15 @@ export class BucketsService {
        * ACL (legacy behaviour, kept by AWS there); elsewhere it is BucketAlreadyOwnedByYou.
        */
       recreateOwnInUsEast1?: boolean;
+      /** x-amz-object-ownership */
+      objectOwnership?: ObjectOwnership;
     } = {},
   ): Promise<BucketInfo> {
     const problem = bucketNameProblem(name);
     if (problem) throw new DomainError('InvalidBucketName', problem, { bucket: name });
+    if (opts.objectOwnership === 'BucketOwnerEnforced' && !ownerOnlyGrants(opts.acl ?? null)) {
+      throw new DomainError('InvalidBucketAclWithObjectOwnership');
+    }
     const region = opts.region ?? this.config.region;
     const nodeId = (await this.placement?.ownerForNewBucket()) ?? null;
     const outcome = await this.db.tx(async (m) => {
@@ -135,6 +141,8 @@ export class BucketsService {
         objectLockEnabled: opts.objectLock ?? false,
         versioning: opts.objectLock ? 'Enabled' : null,
         nodeId,
+        objectOwnership: opts.objectOwnership ?? null,
+        publicAccessBlock: null,
       });
       await this.tenants.checkBucketQuota(m, principal.tenantId);
       await m.insert(BucketEntity, bucket);
@@ -275,6 +283,40 @@ export class BucketsService {
       const b = await m.findOneBy(BucketEntity, { name });
       if (!b) throw bucketNotFound(name);
       await m.update(BucketEntity, { id: b.id }, { policy });
+    });
+    this.forget(name);
+  }
+
+  /** The bucket's object ownership (ownership controls), or OwnershipControlsNotFound. */
+  async getOwnership(name: string): Promise<ObjectOwnership> {
+    const b = await this.entity(name);
+    if (!b.objectOwnership) throw new DomainError('OwnershipControlsNotFound', undefined, { bucket: name });
+    return b.objectOwnership;
+  }
+
+  /** Sets (null: removes) the ownership controls; BucketOwnerEnforced needs a bucket ACL that grants only the owner, as S3. */
+  async setOwnership(name: string, ownership: ObjectOwnership | null): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      if (ownership === 'BucketOwnerEnforced' && !ownerOnlyGrants(b.acl)) throw new DomainError('InvalidBucketAclWithObjectOwnership');
+      await m.update(BucketEntity, { id: b.id }, { objectOwnership: ownership });
+    });
+    this.forget(name);
+  }
+
+  /** The public access block, or PublicAccessBlockNotFound. */
+  async getPublicAccessBlock(name: string): Promise<PublicAccessBlock> {
+    const b = await this.entity(name);
+    if (!b.publicAccessBlock) throw new DomainError('PublicAccessBlockNotFound', undefined, { bucket: name });
+    return b.publicAccessBlock;
+  }
+
+  async setPublicAccessBlock(name: string, block: PublicAccessBlock | null): Promise<void> {
+    await this.db.tx(async (m) => {
+      const b = await m.findOneBy(BucketEntity, { name });
+      if (!b) throw bucketNotFound(name);
+      await m.update(BucketEntity, { id: b.id }, { publicAccessBlock: block });
     });
     this.forget(name);
   }

@@ -52,6 +52,12 @@ export type DomainErrorCode =
   | 'LifecycleConfigurationNotFound'
   | 'EncryptionConfigurationNotFound'
   | 'ReplicationRuleNotFound'
+  | 'OwnershipControlsNotFound'
+  | 'PublicAccessBlockNotFound'
+  /** ACLs are disabled on the bucket (BucketOwnerEnforced). */
+  | 'AclNotSupported'
+  /** CreateBucket / PutBucketOwnershipControls: BucketOwnerEnforced with an ACL that grants more than the owner. */
+  | 'InvalidBucketAclWithObjectOwnership'
   | 'TooManyTags'
   | 'MalformedConfiguration'
   | 'AccessDenied'

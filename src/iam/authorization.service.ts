@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
+import { effectiveGrants } from '../buckets/bucket-controls';
 import { DomainError } from '../common/domain-error';
+import { isPublicPolicy } from './policy/public-policy';
 import { DatabaseService } from '../database/database.service';
 import { ObjectEntity } from '../objects/entities/object.entity';
 import { aclAllows, aclPermissionFor, AclGrant } from './acl/acl';
@@ -91,7 +93,10 @@ export class AuthorizationService {
     }
     const decision = policies.length > 0 ? evaluate(policies, ctx) : 'ImplicitDeny';
     if (decision === 'ExplicitDeny') return false;
-    if (decision === 'Allow') return true;
+    // RestrictPublicBuckets: a public bucket policy opens the bucket to its own tenant only.
+    const restricted =
+      !sameTenant && bucket?.publicAccessBlock?.restrictPublicBuckets === true && bucketPolicy !== null && isPublicPolicy(bucketPolicy);
+    if (decision === 'Allow' && !restricted) return true;
     if (!bucket) return p !== null && req.action === 's3:ListAllMyBuckets';
     if (p && sameTenant && bucket.ownerId === p.userId) return true;
     return this.aclAllows(req, bucket);
@@ -135,7 +140,8 @@ export class AuthorizationService {
       if (!row) return false;
       grants = row.acl;
     }
-    return aclAllows(grants ?? [], { userId: req.principal?.userId ?? null }, needed.permission);
+    // ACLs disabled (BucketOwnerEnforced) grant nothing; IgnorePublicAcls drops the public group grants.
+    return aclAllows(effectiveGrants(bucket, grants), { userId: req.principal?.userId ?? null }, needed.permission);
   }
 
   private readonly tagMentions = new WeakMap<PolicyDocument, boolean>();

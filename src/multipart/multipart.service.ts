@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
+import { objectOwnerOf } from '../buckets/bucket-controls';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
 import { DatabaseService } from '../database/database.service';
@@ -485,7 +486,7 @@ export class MultipartService {
       partCount: used.length,
       uploadId: upload.uploadId,
       storageClass: upload.storageClass,
-      ownerId: upload.ownerId,
+      ownerId: objectOwnerOf(bucket, upload.ownerId),
       lastModified: now,
       tags: upload.tags,
       lockMode: upload.lockMode,

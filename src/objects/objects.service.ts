@@ -9,6 +9,8 @@ import { DomainError } from '../common/domain-error';
 import { IdGenerator } from '../common/ids';
 import { bucketNotFound } from '../buckets/bucket.errors';
 import { BucketConfigService } from '../buckets/bucket-config.service';
+import { objectOwnerOf } from '../buckets/bucket-controls';
+import type { AclGrant } from '../iam/acl/acl';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
 import { DatabaseService } from '../database/database.service';
@@ -115,6 +117,8 @@ export interface PutObjectInput {
   origin?: EventOrigin;
   /** Written by a replication from another server (x-amz-replication-status REPLICA; never replicated again). */
   replica?: boolean;
+  /** The ACL the writer asks for (x-amz-acl …): decides the owner under BucketOwnerPreferred. */
+  acl?: AclGrant[] | null;
 }
 
 /** The bucket notification event of a write (recorded in its transaction). */
@@ -328,7 +332,7 @@ export class ObjectsService {
       sse: enc,
       partCount: null,
       storageClass: 'STANDARD',
-      ownerId: input.owner.userId,
+      ownerId: objectOwnerOf(bucket, input.owner.userId, input.acl),
       lastModified: now,
       ...lockAndTagColumns(input.tags, input.lock),
       replicationStatus: input.replica ? REPLICA : null,
@@ -801,7 +805,7 @@ export class ObjectsService {
       sse: enc,
       partCount: src.partCount,
       storageClass: src.storageClass,
-      ownerId: input.owner.userId,
+      ownerId: objectOwnerOf(dstBucket, input.owner.userId),
       lastModified: now,
       ...lockAndTagColumns(input.tags ?? src.tags ?? undefined, input.lock),
     });

@@ -163,20 +163,23 @@ export class S3Server {
 
       let resolved: ResolvedAccessKey | null = null;
       // Cluster mode: a request another node authenticated and forwarded here (HMAC-signed claims).
-      const accepting = this.forwarding?.acceptForwarded(req);
+      const accepting = route.spec.formAuth ? undefined : this.forwarding?.acceptForwarded(req);
       const forwarded = accepting ? await accepting : null;
-      const auth = forwarded
-        ? forwarded.auth
-        : await authenticate(
-            { method, rawPath, query: pairs, headers: req.headers, virtualHostBucket: route.virtualHostBucket },
-            async (accessKeyId) => {
-              resolved = await this.iam.findAccessKey(accessKeyId);
-              return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };
-            },
-            { region: this.config.region, now: this.clock.now() },
-          );
-      const identity = forwarded ? forwarded.identity : (resolved as ResolvedAccessKey | null);
-      if (auth.principalId !== null && !identity) throw new S3Error('InvalidAccessKeyId');
+      // A browser form upload (PostObject) carries its credentials in the form: its handler signs in.
+      const auth = route.spec.formAuth
+        ? null
+        : forwarded
+          ? forwarded.auth
+          : await authenticate(
+              { method, rawPath, query: pairs, headers: req.headers, virtualHostBucket: route.virtualHostBucket },
+              async (accessKeyId) => {
+                resolved = await this.iam.findAccessKey(accessKeyId);
+                return resolved && { accessKeyId, secretKey: resolved.secretKey, principalId: resolved.principal.userId };
+              },
+              { region: this.config.region, now: this.clock.now() },
+            );
+      let identity = forwarded ? forwarded.identity : (resolved as ResolvedAccessKey | null);
+      if (auth && auth.principalId !== null && !identity) throw new S3Error('InvalidAccessKeyId');
       if (route.spec.notImplemented) {
         throw new S3Error('NotImplemented', { message: `${route.name} is not implemented by this server yet.` });
       }
@@ -199,8 +202,9 @@ export class S3Server {
       audited.principal = identity?.principal ?? null;
       const action = actionFor(route.spec.action, query);
       const versionId = query.get('versionId') ?? undefined;
-      // A forwarded request was authorized by the node that received it, with the client's own context.
-      if (!forwarded) {
+      // A forwarded request was authorized by the node that received it, with the client's own
+      // context; a browser form upload is authorized by its handler once it has read the form.
+      if (!forwarded && !route.spec.formAuth) {
         try {
           await authorize(action, route.bucket, route.key, versionId);
         } catch (err) {
@@ -234,7 +238,9 @@ export class S3Server {
       if (expectsContinue) res.writeContinue();
       // Cluster mode: a bucket held by another node is streamed there (that node audits it).
       if (!forwarded && route.bucket && this.forwarding?.enabled) {
-        if (await this.forwarding.forwardIfRemote(req, res, route.bucket, auth, identity, secure)) {
+        // A form upload goes as it came: the owner node reads the form's credentials itself.
+        const claims = auth ?? { principalId: null, accessKeyId: null, method: 'anonymous' as const, payload: { kind: 'none' as const } };
+        if (await this.forwarding.forwardIfRemote(req, res, route.bucket, claims, identity, secure)) {
           audited = undefined;
           return;
         }
@@ -248,7 +254,7 @@ export class S3Server {
         query,
         headers: req.headers,
         principal,
-        payload: this.payload(req, auth.payload),
+        payload: this.payload(req, auth?.payload ?? { kind: 'none' }),
         requestId,
         hostId: this.hostId,
         resource,
@@ -263,6 +269,15 @@ export class S3Server {
           }),
         req,
       };
+      if (route.spec.formAuth) {
+        call.signIn = async (accessKeyId) => {
+          const found = await this.iam.findAccessKey(accessKeyId);
+          if (!found) throw new S3Error('InvalidAccessKeyId');
+          identity = found;
+          audited!.principal = found.principal;
+          return { secretKey: found.secretKey, principal: found.principal };
+        };
+      }
       const result = await this.dispatcher.dispatch(call);
       await writeResult(res, result, method);
       if (deletes) this.diskReserve.restoreSoon();

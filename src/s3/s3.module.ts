@@ -12,6 +12,8 @@ import { AbsentConfigHandlers } from './handlers/absent-config.handlers';
 import { ObjectAttributesHandlers } from './handlers/object-attributes.handlers';
 import { BucketConfigHandlers } from './handlers/bucket-config.handlers';
 import { BucketEncryptionHandlers } from './handlers/bucket-encryption.handlers';
+import { PostObjectHandlers } from './handlers/post-object.handlers';
+import { BucketControlsHandlers } from './handlers/bucket-controls.handlers';
 import { BucketNotificationHandlers } from './handlers/bucket-notification.handlers';
 import { BucketReplicationHandlers } from './handlers/bucket-replication.handlers';
 import { BucketHandlers } from './handlers/bucket.handlers';
@@ -36,6 +38,8 @@ const HANDLER_GROUPS = [
   ObjectTaggingHandlers,
   BucketConfigHandlers,
   BucketEncryptionHandlers,
+  PostObjectHandlers,
+  BucketControlsHandlers,
   AbsentConfigHandlers,
   ObjectAttributesHandlers,
   BucketNotificationHandlers,

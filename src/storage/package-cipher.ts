@@ -46,9 +46,11 @@ function aad(index: number, final: boolean): Buffer {
 export function sealPackage(key: Buffer, index: number, final: boolean, plain: Buffer): Buffer {
   const c = createCipheriv(ALGORITHM, key, nonce(index));
   c.setAAD(aad(index, final));
-  const head = c.update(plain);
-  const tail = c.final();
-  return Buffer.concat([head, tail, c.getAuthTag()]);
+  const out = Buffer.allocUnsafe(plain.length + TAG_SIZE);
+  let n = c.update(plain).copy(out, 0);
+  n += c.final().copy(out, n);
+  c.getAuthTag().copy(out, n);
+  return out;
 }
 
 export function openPackage(key: Buffer, index: number, final: boolean, sealed: Buffer): Buffer {
@@ -58,7 +60,8 @@ export function openPackage(key: Buffer, index: number, final: boolean, sealed: 
   d.setAuthTag(sealed.subarray(sealed.length - TAG_SIZE));
   try {
     const head = d.update(sealed.subarray(0, sealed.length - TAG_SIZE));
-    return Buffer.concat([head, d.final()]);
+    const tail = d.final(); // GCM: empty; the tag is checked here
+    return tail.length === 0 ? head : Buffer.concat([head, tail]);
   } catch {
     throw new TamperedBlobError(`package ${index} failed authentication`);
   }
@@ -90,6 +93,12 @@ export class EncryptStream extends Transform {
         if (this.filled === PACKAGE_SIZE) {
           this.push(sealPackage(this.key, this.index++, false, this.buf));
           this.filled = 0;
+        }
+        if (this.filled === 0 && chunk.length - offset > PACKAGE_SIZE) {
+          // A whole package with more bytes after it (so not the last one): sealed from the chunk, no copy.
+          this.push(sealPackage(this.key, this.index++, false, chunk.subarray(offset, offset + PACKAGE_SIZE)));
+          offset += PACKAGE_SIZE;
+          continue;
         }
         const n = Math.min(PACKAGE_SIZE - this.filled, chunk.length - offset);
         chunk.copy(this.buf, this.filled, offset, offset + n);
@@ -195,6 +204,12 @@ export class DecryptStream extends Transform {
       let offset = 0;
       while (offset < chunk.length) {
         if (this.index > this.range.lastPackage) throw new TamperedBlobError('blob is longer than its packages');
+        if (this.filled === 0 && chunk.length - offset >= SEALED_PACKAGE_SIZE) {
+          // A whole package inside the chunk: decrypted in place, no copy.
+          this.openOne(chunk.subarray(offset, offset + SEALED_PACKAGE_SIZE));
+          offset += SEALED_PACKAGE_SIZE;
+          continue;
+        }
         const n = Math.min(SEALED_PACKAGE_SIZE - this.filled, chunk.length - offset);
         chunk.copy(this.buf, this.filled, offset, offset + n);
         this.filled += n;

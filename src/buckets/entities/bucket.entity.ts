@@ -2,6 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { bigintNumber, jsonText } from '../../database/column-transformers';
 import type { AclGrant } from '../../iam/acl/acl';
 import type { DefaultRetention } from '../../objects/object-lock';
+import type { ObjectOwnership, PublicAccessBlock } from '../bucket-controls';
 
 @Entity('buckets')
 export class BucketEntity {
@@ -46,4 +47,12 @@ export class BucketEntity {
   /** Cluster mode: the node that holds the bucket's bytes (cluster_nodes.id); null on a single node. */
   @Column({ name: 'node_id', type: 'varchar', length: 64, nullable: true })
   nodeId!: string | null;
+
+  /** S3 Object Ownership (ownership controls); null = never set (objects owned by their writer, ACLs on). */
+  @Column({ name: 'object_ownership', type: 'varchar', length: 32, nullable: true })
+  objectOwnership!: ObjectOwnership | null;
+
+  /** Public access block flags, null = none set. */
+  @Column({ name: 'public_access_block', type: 'text', nullable: true, transformer: jsonText })
+  publicAccessBlock!: PublicAccessBlock | null;
 }

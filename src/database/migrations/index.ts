@@ -13,6 +13,7 @@ import { TenantProfile1764250000000 } from './1764250000000-TenantProfile';
 import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess';
 import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
 import { Cluster1764400000000 } from './1764400000000-Cluster';
+import { BucketControls1764450000000 } from './1764450000000-BucketControls';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   EventOutbox1764300000000,
   Cluster1764400000000,
   ReplicationStatus1764450000000,
+  BucketControls1764450000000,
 ];

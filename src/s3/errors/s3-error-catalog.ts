@@ -4,6 +4,7 @@
  */
 export const S3_ERRORS = {
   AccessDenied: { status: 403, message: 'Access Denied' },
+  AccessControlListNotSupported: { status: 400, message: 'The bucket does not allow ACLs' },
   /** A CORS preflight that no rule allows (S3 writes the reason after `CORSResponse: `). */
   AccessForbidden: { status: 403, message: 'CORSResponse: This CORS request is not allowed.' },
   AuthorizationHeaderMalformed: {
@@ -61,6 +62,17 @@ export const S3_ERRORS = {
     status: 400,
     message: 'The encryption request you specified is not valid. The valid value is AES256.',
   },
+  InvalidBucketAclWithObjectOwnership: {
+    status: 400,
+    message: "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting",
+  },
+  InvalidPolicyDocument: { status: 400, message: 'The content of the form does not meet the conditions specified in the policy document.' },
+  MaxPostPreDataLengthExceededError: {
+    status: 400,
+    message: 'Your POST request fields preceding the upload file were too large.',
+  },
+  MalformedPOSTRequest: { status: 400, message: 'The body of your POST request is not well-formed multipart/form-data.' },
+  IncorrectNumberOfFilesInPostRequest: { status: 400, message: 'POST requires exactly one file upload per request.' },
   InvalidDigest: {
     status: 400,
     message: 'The Content-MD5 or checksum value that you specified is not valid.',

@@ -7,7 +7,7 @@ import { HandlesS3, S3Call } from './handles-s3.decorator';
 
 /**
  * Bucket features this server does not offer — static websites, server
- * access logging, ownership controls, public access blocks, transfer acceleration,
+ * access logging, transfer acceleration,
  * requester pays. No bucket can have such a configuration (their Put operations answer
  * NotImplemented), so reading one answers what S3 answers for a bucket that has none: tools read
  * them all when they inspect a bucket (Terraform's aws_s3_bucket refuses a 501 for several).
@@ -19,16 +19,6 @@ export class AbsentConfigHandlers {
   @HandlesS3('GetBucketWebsite')
   getBucketWebsite(call: S3Call): Promise<S3Result> {
     return this.none(call, 'NoSuchWebsiteConfiguration');
-  }
-
-  @HandlesS3('GetBucketOwnershipControls')
-  getBucketOwnershipControls(call: S3Call): Promise<S3Result> {
-    return this.none(call, 'OwnershipControlsNotFoundError');
-  }
-
-  @HandlesS3('GetPublicAccessBlock')
-  getPublicAccessBlock(call: S3Call): Promise<S3Result> {
-    return this.none(call, 'NoSuchPublicAccessBlockConfiguration');
   }
 
   /** Logging disabled: an empty BucketLoggingStatus. */

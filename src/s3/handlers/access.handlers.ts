@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import { aclsDisabled, assertAclWritable, effectiveGrants } from '../../buckets/bucket-controls';
 import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
 import { AclError, AclGrant, aclIsPublic, cannedAclGrants, grantsFromHeaders, RequestedGrant } from '../../iam/acl/acl';
@@ -31,7 +32,10 @@ export class AccessHandlers {
   async putBucketPolicy(call: S3Call): Promise<S3Result> {
     const body = await readSmallBody(call, MAX_POLICY_BYTES, { xml: false });
     const text = body.toString('utf8');
-    parsePolicy(text, 'bucket', { bucket: call.bucket }); // MalformedPolicy with the reason
+    const parsed = parsePolicy(text, 'bucket', { bucket: call.bucket }); // MalformedPolicy with the reason
+    if ((await this.buckets.entity(call.bucket)).publicAccessBlock?.blockPublicPolicy && isPublicPolicy(parsed)) {
+      throw new S3Error('AccessDenied', { message: "Access Denied (the bucket's public access block forbids public policies)" });
+    }
     await this.buckets.setPolicy(call.bucket, text);
     return S3Result.empty(204);
   }
@@ -51,6 +55,9 @@ export class AccessHandlers {
 
   @HandlesS3('GetBucketPolicyStatus')
   async getBucketPolicyStatus({ bucket }: S3Call): Promise<S3Result> {
+    // Public through its ACL (unless ACLs are disabled or public ones ignored) or through its policy.
+    const b = await this.buckets.entity(bucket);
+    if (aclIsPublic(effectiveGrants(b, b.acl))) return S3Result.xml({ root: 'PolicyStatus', body: { IsPublic: true } });
     const policy = await this.buckets.getPolicy(bucket);
     return S3Result.xml({ root: 'PolicyStatus', body: { IsPublic: isPublicPolicy(parsePolicy(policy, 'bucket')) } });
   }
@@ -58,19 +65,24 @@ export class AccessHandlers {
   @HandlesS3('GetBucketAcl')
   async getBucketAcl({ bucket }: S3Call): Promise<S3Result> {
     const { ownerId, grants } = await this.buckets.getAcl(bucket);
-    return S3Result.xml(await this.aclDocument(ownerId, grants));
+    // ACLs disabled (BucketOwnerEnforced): the owner has full control, nothing else applies.
+    return S3Result.xml(await this.aclDocument(ownerId, aclsDisabled(await this.buckets.entity(bucket)) ? null : grants));
   }
 
   @HandlesS3('PutBucketAcl')
   async putBucketAcl(call: S3Call): Promise<S3Result> {
     const { ownerId } = await this.buckets.getAcl(call.bucket);
-    await this.buckets.setAcl(call.bucket, await requestedGrants(call, this.iam, ownerId));
+    const grants = await requestedGrants(call, this.iam, ownerId);
+    assertAclWritable(await this.buckets.entity(call.bucket), grants);
+    await this.buckets.setAcl(call.bucket, grants);
     return S3Result.empty(200);
   }
 
   @HandlesS3('GetObjectAcl')
   async getObjectAcl({ bucket, key, query }: S3Call): Promise<S3Result> {
     const { ownerId, grants } = await this.objectAcls.get(bucket, key, query.get('versionId') ?? undefined);
+    const b = await this.buckets.entity(bucket);
+    if (aclsDisabled(b)) return S3Result.xml(await this.aclDocument(b.ownerId, null));
     return S3Result.xml(await this.aclDocument(ownerId, grants));
   }
 
@@ -79,7 +91,9 @@ export class AccessHandlers {
     const versionId = call.query.get('versionId') ?? undefined;
     const { ownerId } = await this.objectAcls.get(call.bucket, call.key, versionId);
     const bucketOwner = (await this.buckets.getAcl(call.bucket)).ownerId;
-    await this.objectAcls.set(call.bucket, call.key, await requestedGrants(call, this.iam, ownerId, bucketOwner), versionId);
+    const grants = await requestedGrants(call, this.iam, ownerId, bucketOwner);
+    assertAclWritable(await this.buckets.entity(call.bucket), grants);
+    await this.objectAcls.set(call.bucket, call.key, grants, versionId);
     return S3Result.empty(200);
   }
 

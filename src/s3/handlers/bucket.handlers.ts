@@ -11,6 +11,9 @@ import { S3Result } from '../http/s3-result';
 import { listAllMyBucketsXml, listObjectsV1Xml, listObjectsV2Xml, locationXml, Owner } from '../xml/shapes';
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
+import { isObjectOwnership } from '../../buckets/bucket-controls';
+
+const OBJECT_OWNERSHIP_HEADER = 'x-amz-object-ownership';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 import { encodingType, header, maxParam } from './request-values';
 
@@ -85,11 +88,19 @@ export class BucketHandlers {
     }
     // Object lock enables versioning with it, for good.
     const objectLock = header(call.headers, H.amzBucketObjectLockEnabled)?.trim().toLowerCase() === 'true';
+    const ownership = header(call.headers, OBJECT_OWNERSHIP_HEADER);
+    if (ownership !== undefined && !isObjectOwnership(ownership)) {
+      throw new S3Error('InvalidArgument', {
+        message: 'Invalid x-amz-object-ownership header',
+        fields: { ArgumentName: OBJECT_OWNERSHIP_HEADER, ArgumentValue: ownership },
+      });
+    }
     await this.buckets.create(call.principal, call.bucket, {
       acl: await grantsOnCreate(call, this.iam, call.principal.userId),
       region,
       objectLock,
       recreateOwnInUsEast1: true,
+      objectOwnership: ownership,
     });
     return S3Result.empty(200, { Location: `/${call.bucket}` });
   }

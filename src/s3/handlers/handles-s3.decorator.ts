@@ -48,6 +48,12 @@ export interface S3Call {
    * particular resource, bucket policies and ACLs aside (ListBuckets: s3:ListAllMyBuckets).
    */
   identityAllows(action: string): boolean;
+  /**
+   * Operations whose credentials travel in the body (PostObject, `formAuth` in operations.ts): the
+   * handler names the access key it found there; later `authorize` calls act for its user. The
+   * handler verifies the signature with the returned secret. InvalidAccessKeyId for an unknown key.
+   */
+  signIn?(accessKeyId: string): Promise<{ secretKey: string; principal: Principal }>;
   req: IncomingMessage;
 }
 

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { assertAclWritable } from '../../buckets/bucket-controls';
+import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
 import { LifecycleService } from '../../lifecycle/lifecycle.service';
 import { ObjectsService, ObjectView } from '../../objects/objects.service';
@@ -20,7 +22,6 @@ import { checksumElements, copyObjectResultXml, DeletedEntry, deleteResultXml, q
 import { childText, readXml } from '../xml/read-xml';
 import { grantsOnCreate } from './access.handlers';
 import { IamService } from '../../iam/iam.service';
-import { BucketsService } from '../../buckets/buckets.service';
 import { HandlesS3, S3Call } from './handles-s3.decorator';
 import { ObjectAclService } from '../../objects/object-acl.service';
 import {
@@ -67,6 +68,7 @@ export class ObjectHandlers {
     requireContentLength(call);
     const checks = readChecksumRequest(call.headers);
     const grants = await grantsOnCreate(call, this.iam, call.principal.userId, async () => (await this.buckets.get(call.bucket)).ownerId);
+    if (grants) assertAclWritable(await this.buckets.entity(call.bucket), grants);
     const lock = lockHeaders(call.headers);
     if (lock) requireIntegrityCheck(checks);
     const tags = taggingHeader(call.headers);
@@ -87,6 +89,7 @@ export class ObjectHandlers {
       encryption: readEncryptionRequest(call.headers),
       origin: eventOrigin(call),
       replica: await replicaRequest(call),
+      acl: grants,
     });
     // x-amz-expiration when a lifecycle rule expires the new object (advisory: never fails the write).
     const expiration = expirationHeader(

@@ -36,6 +36,9 @@ export function policyContext(
     's3:x-amz-copy-source': one(H.amzCopySource),
     's3:x-amz-metadata-directive': one(H.amzMetadataDirective),
     's3:x-amz-storage-class': one(H.amzStorageClass),
+    // Encryption asked for by the request (policies requiring SSE test these, usually with Null).
+    's3:x-amz-server-side-encryption': one('x-amz-server-side-encryption'),
+    's3:x-amz-server-side-encryption-customer-algorithm': one('x-amz-server-side-encryption-customer-algorithm'),
   };
   if (auth && auth.method !== 'anonymous') {
     ctx['s3:signatureversion'] = auth.method.startsWith('v4') ? 'AWS4-HMAC-SHA256' : 'AWS';

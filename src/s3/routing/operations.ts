@@ -20,6 +20,11 @@ export interface OperationSpec {
    * design (a browser's CORS preflight). The handler decides alone what to reveal.
    */
   anonymous?: true;
+  /**
+   * Credentials come in the request body (a browser form's policy signature): the request is not
+   * authenticated from its headers; the handler signs in (`S3Call.signIn`) and authorizes.
+   */
+  formAuth?: true;
 }
 
 const op = (method: OperationSpec['method'], scope: Scope, action: string, extra: Partial<OperationSpec> = {}): OperationSpec => ({
@@ -40,8 +45,8 @@ export const OPERATIONS = {
   ListObjectsV2: op('GET', 'bucket', 's3:ListBucket', { query: ['list-type'] }),
   GetBucketLocation: op('GET', 'bucket', 's3:GetBucketLocation', { query: ['location'] }),
   DeleteObjects: op('POST', 'bucket', 's3:DeleteObject', { query: ['delete'] }),
-  // Browser form uploads (presigned POST policies): not offered yet.
-  PostObject: op('POST', 'bucket', 's3:PutObject', NI),
+  // Browser form uploads (presigned POST policies): authenticated from the form's policy signature.
+  PostObject: op('POST', 'bucket', 's3:PutObject', { formAuth: true }),
   ListMultipartUploads: op('GET', 'bucket', 's3:ListBucketMultipartUploads', { query: ['uploads'] }),
   ListObjectVersions: op('GET', 'bucket', 's3:ListBucketVersions', { query: ['versions'] }),
   GetBucketVersioning: op('GET', 'bucket', 's3:GetBucketVersioning', { query: ['versioning'] }),
@@ -81,7 +86,11 @@ export const OPERATIONS = {
   PutBucketReplication: op('PUT', 'bucket', 's3:PutReplicationConfiguration', { query: ['replication'] }),
   DeleteBucketReplication: op('DELETE', 'bucket', 's3:PutReplicationConfiguration', { query: ['replication'] }),
   GetBucketOwnershipControls: op('GET', 'bucket', 's3:GetBucketOwnershipControls', { query: ['ownershipControls'] }),
+  PutBucketOwnershipControls: op('PUT', 'bucket', 's3:PutBucketOwnershipControls', { query: ['ownershipControls'] }),
+  DeleteBucketOwnershipControls: op('DELETE', 'bucket', 's3:PutBucketOwnershipControls', { query: ['ownershipControls'] }),
   GetPublicAccessBlock: op('GET', 'bucket', 's3:GetBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
+  PutPublicAccessBlock: op('PUT', 'bucket', 's3:PutBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
+  DeletePublicAccessBlock: op('DELETE', 'bucket', 's3:PutBucketPublicAccessBlock', { query: ['publicAccessBlock'] }),
   GetBucketAccelerateConfiguration: op('GET', 'bucket', 's3:GetAccelerateConfiguration', { query: ['accelerate'] }),
   GetBucketRequestPayment: op('GET', 'bucket', 's3:GetBucketRequestPayment', { query: ['requestPayment'] }),
   // Bucket analytics, metrics, S3 inventory and Intelligent-Tiering configurations: not offered.

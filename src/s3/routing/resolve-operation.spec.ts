@@ -86,11 +86,9 @@ describe('resolveOperation', () => {
   });
 
   it('answers NotImplemented for a sub-resource no operation here names, never the bare operation', () => {
-    // Without this, DELETE /b?publicAccessBlock would be DeleteBucket and PUT /b?website CreateBucket.
+    // Without this, DELETE /b?accelerate would be DeleteBucket and PUT /b?website CreateBucket.
     for (const [method, target] of [
-      ['DELETE', '/b?publicAccessBlock'],
-      ['PUT', '/b?publicAccessBlock'],
-      ['DELETE', '/b?ownershipControls'],
+      ['DELETE', '/b?accelerate'],
       ['PUT', '/b?accelerate'],
       ['PUT', '/b?requestPayment'],
       ['PUT', '/b?metadataTable'],
@@ -101,11 +99,13 @@ describe('resolveOperation', () => {
       expect(() => route(method, target)).toThrow(expect.objectContaining({ code: 'NotImplemented' }));
     }
     expect(route('DELETE', '/b').name).toBe('DeleteBucket');
+    expect(route('DELETE', '/b?publicAccessBlock').name).toBe('DeletePublicAccessBlock');
+    expect(route('PUT', '/b?ownershipControls').name).toBe('PutBucketOwnershipControls');
     expect(route('GET', '/b/k?versionId=3&partNumber=1&response-content-type=x').name).toBe('GetObject');
     expect(route('DELETE', '/b/k?versionId=3').name).toBe('DeleteObject');
     expect(route('GET', '/b?versions&prefix=p').name).toBe('ListObjectVersions');
     expect(route('POST', '/b?delete').name).toBe('DeleteObjects');
-    expect(route('POST', '/b')).toMatchObject({ name: 'PostObject', spec: { notImplemented: true } });
+    expect(route('POST', '/b')).toMatchObject({ name: 'PostObject', spec: { formAuth: true } });
   });
 
   it('marks the CORS preflight as needing no authentication', () => {

@@ -10,10 +10,14 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketEncryptionCommand,
+  PutBucketPolicyCommand,
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { UsersService } from '../../../src/iam/users.service';
+import { IntegrityService } from '../../../src/integrity/integrity.service';
 import { cipherSize } from '../../../src/storage/package-cipher';
+import { TenantsService } from '../../../src/tenants/tenants.service';
 import { blobFilesOfSize, filesContaining } from '../../support/blob-files';
 import { rawRequest } from '../../support/raw-request';
 import { s3Fixture } from '../../support/s3-fixture';
@@ -141,7 +145,7 @@ describe('SSE-S3 (x-amz-server-side-encryption: AES256)', () => {
     expect(head.ServerSideEncryption).toBe('AES256');
   });
 
-  it('refuses an unknown algorithm with InvalidArgument and SSE-KMS with NotImplemented', async () => {
+  it('refuses an unknown algorithm, and an SSE header on a GET, with InvalidArgument', async () => {
     const bad = await rawRequest(f.server, {
       method: 'PUT',
       path: `/${bucket}/bad`,
@@ -208,5 +212,74 @@ describe('bucket default encryption (Put/Get/DeleteBucketEncryption)', () => {
         }),
       ),
     ).rejects.toMatchObject({ name: 'InvalidArgument', $metadata: { httpStatusCode: 400 } });
+  });
+});
+
+describe('policy condition s3:x-amz-server-side-encryption', () => {
+  const f = s3Fixture('sse-policy');
+
+  it('lets a bucket policy refuse uploads that do not ask for SSE-S3', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const users = f.server.app.app.get(UsersService);
+    await f.server.app.app.get(TenantsService).create(`sp-${suffix}`);
+    await users.create({ username: `tina-${suffix}`, tenant: `sp-${suffix}`, role: 'tenant-admin' });
+    const key = await users.createKey(`tina-${suffix}`);
+    const tina = f.server.client({ credentials: { accessKeyId: key.accessKeyId, secretAccessKey: key.secretKey } });
+    const own = uniqueBucket('sse-required');
+    await tina.send(new CreateBucketCommand({ Bucket: own }));
+    await tina.send(
+      new PutBucketPolicyCommand({
+        Bucket: own,
+        Policy: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Deny',
+              Principal: '*',
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::${own}/*`,
+              Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'AES256' } },
+            },
+          ],
+        }),
+      }),
+    );
+    await expect(tina.send(new PutObjectCommand({ Bucket: own, Key: 'plain', Body: 'x' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const ok = await tina.send(new PutObjectCommand({ Bucket: own, Key: 'enc', Body: 'x', ServerSideEncryption: 'AES256' }));
+    expect(ok.ServerSideEncryption).toBe('AES256');
+    tina.destroy();
+  });
+});
+
+describe('integrity verification of encrypted objects', () => {
+  const f = s3Fixture('sse-integrity', { config: { sseCustomerKeyOverHttp: true } });
+
+  it('decrypts SSE-S3 blobs to check them, checks SSE-C blobs by size, and reports a tampered blob', async () => {
+    const b = uniqueBucket('sse-verify');
+    await f.s3.send(new CreateBucketCommand({ Bucket: b }));
+    const body = randomBytes(150_001);
+    await f.s3.send(new PutObjectCommand({ Bucket: b, Key: 's3', Body: body, ServerSideEncryption: 'AES256' }));
+    const customerKey = randomBytes(16).toString('hex');
+    await f.s3.send(
+      new PutObjectCommand({ Bucket: b, Key: 'c', Body: randomBytes(1000), SSECustomerAlgorithm: 'AES256', SSECustomerKey: customerKey }),
+    );
+    const integrity = f.server.app.app.get(IntegrityService);
+    const clean = await integrity.verify(b);
+    expect(clean).toMatchObject({ versionsChecked: 2, passed: 2, failed: 0 });
+
+    // A second bucket shares the blob (an SSE-S3 copy is a hard link): verified after tampering, outside the rate limit.
+    const b2 = uniqueBucket('sse-verify2');
+    await f.s3.send(new CreateBucketCommand({ Bucket: b2 }));
+    await f.s3.send(new CopyObjectCommand({ Bucket: b2, Key: 's3', CopySource: `${b}/s3`, ServerSideEncryption: 'AES256' }));
+    const [file] = blobFilesOfSize(f.server.dataDir, cipherSize(body.length));
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 5] ^= 0x01;
+    writeFileSync(file, bytes);
+    const report = await integrity.verify(b2);
+    expect(report).toMatchObject({ failed: 1 });
+    expect(report.failures[0]).toMatchObject({ key: 's3', problem: 'read_error' });
   });
 });
