@@ -168,7 +168,7 @@ aws_() {
     AWS_CONFIG_FILE="$TMP/aws-config" AWS_SHARED_CREDENTIALS_FILE="$TMP/aws-credentials" \
     AWS_ACCESS_KEY_ID="$ACCESS_KEY" AWS_SECRET_ACCESS_KEY="$SECRET_KEY" AWS_DEFAULT_REGION=us-east-1 \
     AWS_EC2_METADATA_DISABLED=true AWS_PAGER="" \
-    "$AWS" --endpoint-url "$ENDPOINT" --no-cli-pager "$@"
+    "$AWS" --endpoint-url "$ENDPOINT" "$@"
 }
 echo "# $("$AWS" --version 2>&1)"
 B="smoke-aws-$SUFFIX"

@@ -1228,43 +1228,68 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        get: operations["BucketReplicationNotImplementedController_replication_get"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        put: operations["BucketReplicationNotImplementedController_replication_put"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        post: operations["BucketReplicationNotImplementedController_replication_post"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        delete: operations["BucketReplicationNotImplementedController_replication_delete"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        options: operations["BucketReplicationNotImplementedController_replication_options"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        head: operations["BucketReplicationNotImplementedController_replication_head"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        patch: operations["BucketReplicationNotImplementedController_replication_patch"];
+        /** Replication rules of the bucket */
+        get: operations["BucketReplicationController_list"];
+        put?: never;
+        /** Create a rule (replicate_existing: the objects already there are queued too) */
+        post: operations["BucketReplicationController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/buckets/{name}/replication/{path}": {
+    "/api/v1/buckets/{name}/replication/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        get: operations["BucketReplicationNotImplementedController_replication_get"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        put: operations["BucketReplicationNotImplementedController_replication_put"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        post: operations["BucketReplicationNotImplementedController_replication_post"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        delete: operations["BucketReplicationNotImplementedController_replication_delete"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        options: operations["BucketReplicationNotImplementedController_replication_options"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        head: operations["BucketReplicationNotImplementedController_replication_head"];
-        /** Bucket replication to external S3: 501 NotImplemented (not built yet) */
-        patch: operations["BucketReplicationNotImplementedController_replication_patch"];
+        /** One rule */
+        get: operations["BucketReplicationController_get"];
+        /** Replace a rule (a destination without secret_key keeps the stored one) */
+        put: operations["BucketReplicationController_update"];
+        post?: never;
+        /** Delete a rule (its queued tasks are dropped when they come up) (204) */
+        delete: operations["BucketReplicationController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/replication/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pending, failed (dead-lettered) and replicated objects, lag of the oldest pending one, last error */
+        get: operations["BucketReplicationController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{name}/replication/{id}/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue every current object the rule covers (a full resync); answers how many were queued */
+        post: operations["BucketReplicationController_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/buckets": {
@@ -2296,6 +2321,44 @@ export interface components {
         ClearCacheBodyDto: {
             /** @description Only this bucket (MaxIOFS body) */
             bucket?: string;
+        };
+        ReplicationDestinationDto: {
+            /** @description The S3 endpoint, http(s)://host[:port] */
+            endpoint: string;
+            /** @description Destination bucket (it must exist) */
+            bucket: string;
+            /** @default us-east-1 */
+            region: string;
+            access_key: string;
+            /** @description Required when creating; stored encrypted, never returned. Omit on update to keep it. */
+            secret_key?: string;
+            /** @default true */
+            force_path_style: boolean;
+        };
+        ReplicationRuleDto: {
+            /** @description Generated when absent */
+            id?: string;
+            /** @default true */
+            enabled: boolean;
+            /** @default 0 */
+            priority: number;
+            /** @description Only keys with this prefix */
+            prefix?: string;
+            /** @description Only objects with all these tags */
+            tags?: {
+                [key: string]: string;
+            };
+            destination: components["schemas"]["ReplicationDestinationDto"];
+            /**
+             * @description Replicate delete markers (and deletes of an unversioned bucket)
+             * @default false
+             */
+            replicate_deletes: boolean;
+            /**
+             * @description When created: queue the objects already in the bucket too
+             * @default false
+             */
+            replicate_existing: boolean;
         };
         CreateBucketDto: {
             /** @description S3 bucket name rules: 3-63 characters of lower-case letters, digits, dots and hyphens */
@@ -4987,11 +5050,13 @@ export interface operations {
             };
         };
     };
-    BucketReplicationNotImplementedController_replication_get: {
+    BucketReplicationController_list: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                name: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5004,11 +5069,37 @@ export interface operations {
             };
         };
     };
-    BucketReplicationNotImplementedController_replication_put: {
+    BucketReplicationController_create: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplicationRuleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5021,11 +5112,58 @@ export interface operations {
             };
         };
     };
-    BucketReplicationNotImplementedController_replication_post: {
+    BucketReplicationController_update: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplicationRuleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketReplicationController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5038,186 +5176,19 @@ export interface operations {
             };
         };
     };
-    BucketReplicationNotImplementedController_replication_delete: {
+    BucketReplicationController_sync: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            path: {
+                name: string;
+                id: string;
             };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    BucketReplicationNotImplementedController_replication_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
