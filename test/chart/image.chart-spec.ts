@@ -131,7 +131,7 @@ describe("the runtime stage's install steps, for real in a clean folder", () => 
     }
     // Production dependencies only.
     expect(existsSync(join(app, 'node_modules', '@nestjs', 'core'))).toBe(true);
-    for (const dev of ['typescript', 'jest', '@aws-sdk/client-s3', 'eslint'])
+    for (const dev of ['typescript', 'jest', '@aws-sdk/s3-presigned-post', 'eslint'])
       expect(existsSync(join(app, 'node_modules', dev))).toBe(false);
 
     const s3Port = await freePort();

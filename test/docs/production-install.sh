@@ -44,10 +44,10 @@ else
   tail -n 20 "$TMP/npm.log" | sed 's/^/#   /'
   exit 1
 fi
-for dev in jest typescript @aws-sdk/client-s3 eslint; do
+for dev in jest typescript @aws-sdk/s3-presigned-post eslint; do
   [ -e "$APP/node_modules/$dev" ] && not_ok "no devDependency installed ($dev is)" && exit 1
 done
-ok "no devDependency is installed (jest, typescript, @aws-sdk/client-s3, eslint absent)"
+ok "no devDependency is installed (jest, typescript, @aws-sdk/s3-presigned-post, eslint absent)"
 cp -r "$ROOT/node_modules/better-sqlite3/build" "$APP/node_modules/better-sqlite3/build"
 
 out="$(cd "$APP" && node dist/main.js --version 2>&1)"
