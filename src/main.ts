@@ -10,6 +10,9 @@ async function main(): Promise<void> {
   const { Logger } = await import('@nestjs/common');
   const { createApp } = await import('./app.factory');
   const { AppLogger } = await import('./common/app-logger');
+  const { WEB_DIR } = await import('./console/console-web');
+  const { existsSync } = await import('node:fs');
+  const { join } = await import('node:path');
   const { ConfigError, loadConfig } = await import('./config/load-config');
   let config;
   try {
@@ -28,6 +31,11 @@ async function main(): Promise<void> {
   const endpoint = config.publicUrl ?? running.s3Url;
   log.log(
     `S3 API:      ${endpoint}  (region ${config.region}, data in ${config.dataDir}, ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'})`,
+  );
+  log.log(
+    existsSync(join(WEB_DIR, 'index.html'))
+      ? `Web console: ${running.consoleUrl}/  (log in with username = the root access key, password = its secret)`
+      : `Web console: not built (run \`npm run build\`); the API below works without it`,
   );
   log.log(
     `Console API: ${running.consoleUrl}/api/v1  (Swagger UI: ${running.consoleUrl}/api/v1/docs; log in with username = the root access key, password = its secret)`,

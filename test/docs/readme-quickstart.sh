@@ -102,6 +102,11 @@ if [ "$(wc -l <"$TMP/credentials.sh")" = 2 ]; then ok "the first boot prints exp
   sed 's/^/#   /' "$TMP/server.log" | head -n 30
   exit 1
 fi
+# The README: open the web console at the URL the boot prints.
+console_url="$(grep -oE 'Web console: http://[^ ]+/' "$TMP/server.log" | head -n 1 | sed 's/^Web console: //')"
+if [ -n "$console_url" ] && curl -fsS "$console_url" | grep -qi '<div id="root"'; then ok "the boot prints the web console's URL ($console_url) and it serves the app"; else
+  not_ok "the boot prints the web console's URL and it serves the app (got: '${console_url}')"
+fi
 # shellcheck disable=SC1091
 . "$TMP/credentials.sh"
 export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
