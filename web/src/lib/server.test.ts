@@ -41,3 +41,16 @@ describe('server page helpers', () => {
     expect(dispositionName(null, 'heap.heapsnapshot')).toBe('heap.heapsnapshot');
   });
 });
+
+describe('cluster lists the API will bring', () => {
+  it('shows the fields of the items, in the order they first appear, eight at most', async () => {
+    const { columnsOf } = await import('../pages/ClusterPage');
+    expect(
+      columnsOf([
+        { id: 1, bucket: 'a' },
+        { id: 2, target: 'n2' },
+      ]),
+    ).toEqual(['id', 'bucket', 'target']);
+    expect(columnsOf([Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i]))])).toHaveLength(8);
+  });
+});
