@@ -11,6 +11,7 @@ describe('metrics formats', () => {
   it('formats an uptime with its two largest units', () => {
     expect(formatUptime(42)).toBe('42 s');
     expect(formatUptime(125)).toBe('2 min 5 s');
+    expect(formatUptime(900)).toBe('15 min');
     expect(formatUptime(2 * 3600 + 5 * 60)).toBe('2 h 5 min');
     expect(formatUptime(3 * 86400 + 4 * 3600 + 9)).toBe('3 d 4 h');
   });

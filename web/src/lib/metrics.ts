@@ -69,7 +69,7 @@ export const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 /** A figure the API already gives in percent (0–100). */
 export const pct100 = (v: number) => `${v.toFixed(1)}%`;
 export const ms = (v: number) => `${v < 10 ? v.toFixed(1) : v.toFixed(0)} ms`;
-export const rps = (v: number) => `${v.toFixed(1)}/s`;
+export const rps = (v: number) => `${v.toFixed(v > 0 && v < 1 ? 2 : 1)}/s`;
 
 /** The history query for the last `hours` hours, as many samples as one page holds. */
 export function historySince(hours: number, now = Date.now()): { start: string; page_size: number } {
@@ -84,6 +84,6 @@ export function formatUptime(seconds: number): string {
   const m = Math.floor((s % 3600) / 60);
   if (d) return `${d} d ${h} h`;
   if (h) return `${h} h ${m} min`;
-  if (m) return `${m} min ${s % 60} s`;
+  if (m) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
   return `${s} s`;
 }

@@ -87,7 +87,7 @@ function SystemTab() {
             </div>
             <div className="stat">
               <div className="muted">Load average</div>
-              <div className="value">{s.cpu.load_average.map((l) => l.toFixed(2)).join(' · ')}</div>
+              <div className="value">{s.cpu.load_average.map((l) => l.toFixed(1)).join(' · ')}</div>
               <div className="muted small">1, 5, 15 min</div>
             </div>
             <div className="stat">
