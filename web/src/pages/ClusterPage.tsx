@@ -186,14 +186,22 @@ export default function ClusterPage() {
         >
           Check health now
         </button>
-        <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
-          Declare node
-        </button>
+        {s?.is_enabled && (
+          <button type="button" className="btn btn-primary" onClick={() => setAdding(true)}>
+            Declare node
+          </button>
+        )}
       </PageHeader>
       {done && <Success>{done}</Success>}
       <ErrorMessage error={act.error} />
       {status.loading && !s && <Loading />}
       {is501(status.error) ? <NotImplementedNotice error={status.error} /> : <ErrorMessage error={status.error} onRetry={status.reload} />}
+      {s && !s.is_enabled && (
+        <div className="alert alert-info" role="status">
+          This server runs as a single node. A cluster forms when nodes boot with CLUSTER_ENABLED=true on one PostgreSQL (DATABASE_URL) and
+          the same CLUSTER_SECRET; each registers itself here.
+        </div>
+      )}
       {s && (
         <div className="grid" style={{ marginBottom: 16 }}>
           <div className="stat">
@@ -257,14 +265,14 @@ export default function ClusterPage() {
               <tbody>
                 {h.nodes.map((n) => (
                   <tr key={n.id}>
-                    <td>
-                      {n.name} {n.is_local && <Badge tone="info">this node</Badge>}
-                    </td>
+                    <td>{n.name}</td>
                     <td>
                       <code>{n.endpoint}</code>
                     </td>
                     <td>{n.zone || '—'}</td>
-                    <td>{n.status}</td>
+                    <td>
+                      {n.status} {n.is_local && <Badge tone="info">this node</Badge>}
+                    </td>
                     <td>
                       <Badge tone={tone(n.health_status)}>{n.health_status}</Badge>
                       {n.latency_ms !== null && <span className="muted small"> {n.latency_ms} ms</span>}
@@ -275,7 +283,7 @@ export default function ClusterPage() {
                     </td>
                     <td className="num">{n.capacity_total ? formatBytes(n.capacity_total) : '—'}</td>
                     <td>
-                      {!n.is_local && (
+                      {!n.is_local && s?.is_enabled && (
                         <button type="button" className="btn btn-small" aria-label={`Remove node ${n.name}`} onClick={() => setRemoving(n)}>
                           Remove
                         </button>
@@ -288,7 +296,7 @@ export default function ClusterPage() {
           </div>
           {local && (
             <div className="actions" style={{ marginTop: 12 }}>
-              {local.status === 'left' ? (
+              {!s?.is_enabled ? null : local.status === 'left' ? (
                 <button
                   type="button"
                   className="btn btn-small"

@@ -11,7 +11,8 @@ interface ServerConfig {
   name: string;
   version: string;
   region: string;
-  s3Endpoint: string;
+  /** null when the S3 port was picked by the OS and S3_PUBLIC_URL is not set. */
+  s3Endpoint: string | null;
   maintenanceMode: boolean;
   maintenanceMessage: string | null;
   auth: { passwordMinLength: number; sessionTtlSeconds: number; twoFactor: boolean; sso: boolean };
@@ -172,13 +173,22 @@ export default function ServerPage() {
           </div>
           <section className="panel" aria-labelledby="endpoint-title">
             <h2 id="endpoint-title">S3 endpoint</h2>
-            <p>
-              <code data-testid="s3-endpoint">{config.s3Endpoint}</code> <CopyButton text={config.s3Endpoint} />
-            </p>
-            <p className="muted small">
-              Use it with any S3 client (path-style addressing), e.g. <code>aws --endpoint-url {config.s3Endpoint} s3 ls</code>, with an
-              access key from the Access keys page. Largest object: {formatBytes(config.limits.maxObjectSizeBytes)}.
-            </p>
+            {config.s3Endpoint ? (
+              <>
+                <p>
+                  <code data-testid="s3-endpoint">{config.s3Endpoint}</code> <CopyButton text={config.s3Endpoint} />
+                </p>
+                <p className="muted small">
+                  Use it with any S3 client (path-style addressing), e.g. <code>aws --endpoint-url {config.s3Endpoint} s3 ls</code>, with an
+                  access key from the Access keys page. Largest object: {formatBytes(config.limits.maxObjectSizeBytes)}.
+                </p>
+              </>
+            ) : (
+              <p className="muted" data-testid="s3-endpoint-unknown">
+                Not known to the console: the S3 port was picked when the server started. An administrator can set S3_PUBLIC_URL to show it
+                here.
+              </p>
+            )}
           </section>
           <section className="panel" aria-labelledby="features-title">
             <h2 id="features-title">Features</h2>
