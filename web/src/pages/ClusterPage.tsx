@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, ApiError } from '../api/client';
 import type { Ok, Paged } from '../api/types';
 import { DeleteNamed, FormModal, PagedTable } from '../components/lists';
+import { Stat } from '../components/Stat';
 import { Badge, ErrorMessage, Field, Loading, NotImplementedNotice, PageHeader, Success, useAction, useLoad } from '../components/ui';
 import { formatBytes, formatDate, formatNumber } from '../lib/format';
 import { pct } from '../lib/metrics';
@@ -62,6 +63,7 @@ interface CacheStats {
   forward_failures: number;
 }
 
+type Said = Ok<{ message: string }>;
 const tone = (h: string) => (h === 'healthy' ? 'good' : h === 'unknown' || h === 'degraded' ? 'warn' : 'bad');
 const is501 = (e: unknown) => e instanceof ApiError && e.status === 501;
 
@@ -167,6 +169,12 @@ export default function ClusterPage() {
   const [removing, setRemoving] = useState<Node | null>(null);
   const reloadAll = () => (status.reload(), health.reload(), cache.reload(), events.reload());
   const say = (fn: () => Promise<string>) => act.run(async () => (setDone(await fn()), reloadAll()));
+  /** A node action whose answer carries its outcome in words (`message`). */
+  const button = (label: string, call: () => Promise<Said>) => (
+    <button type="button" className="btn btn-small" disabled={act.busy} onClick={() => say(async () => (await call()).data.message)}>
+      {label}
+    </button>
+  );
   const s = status.data;
   const h = health.data;
   const local = h?.nodes.find((n) => n.is_local);
@@ -178,10 +186,10 @@ export default function ClusterPage() {
           className="btn"
           disabled={act.busy}
           onClick={() =>
-            say(
-              async () =>
-                `Health checked: ${(await api.post<'/api/v1/cluster/health/refresh', Ok<Health>>('/api/v1/cluster/health/refresh')).data.overall_status}`,
-            )
+            say(async () => {
+              const r = await api.post<'/api/v1/cluster/health/refresh', Ok<Health>>('/api/v1/cluster/health/refresh');
+              return `Health checked: ${r.data.overall_status}`;
+            })
           }
         >
           Check health now
@@ -204,41 +212,49 @@ export default function ClusterPage() {
       )}
       {s && (
         <div className="grid" style={{ marginBottom: 16 }}>
-          <div className="stat">
-            <div className="muted">Clustering</div>
-            <div className="value">{s.is_enabled ? 'enabled' : 'single node'}</div>
-            <div className="muted small">
-              this node: {s.node_id}
-              {s.cluster_id ? ` · cluster ${s.cluster_id}` : ''}
-            </div>
-          </div>
-          <div className="stat">
-            <div className="muted">Nodes healthy</div>
-            <div className="value">
-              {s.healthy_nodes} / {s.total_nodes}
-            </div>
-            {h && (
-              <div className="muted small">
-                <Badge tone={tone(h.overall_status)}>{h.overall_status}</Badge> {h.health_percentage}% · checked {formatDate(h.last_check)}
-              </div>
-            )}
-          </div>
-          <div className="stat">
-            <div className="muted">Buckets</div>
-            <div className="value">{s.total_buckets}</div>
-            <div className="muted small">
-              {s.local_buckets} on this node, {s.replicated_buckets} replicated
-            </div>
-          </div>
+          <Stat
+            label="Clustering"
+            value={s.is_enabled ? 'enabled' : 'single node'}
+            sub={
+              <>
+                this node: {s.node_id} {s.cluster_id ? ` · cluster ${s.cluster_id}` : ''}
+              </>
+            }
+          />
+          <Stat
+            label="Nodes healthy"
+            value={`${s.healthy_nodes} / ${s.total_nodes}`}
+            sub={
+              h && (
+                <>
+                  <Badge tone={tone(h.overall_status)}>{h.overall_status}</Badge> {h.health_percentage}% · checked{' '}
+                  {formatDate(h.last_check)}
+                </>
+              )
+            }
+          />
+          <Stat
+            label="Buckets"
+            value={s.total_buckets}
+            sub={
+              <>
+                {s.local_buckets} on this node, {s.replicated_buckets} replicated
+              </>
+            }
+          />
           {cache.data && (
-            <div className="stat">
-              <div className="muted">Location cache</div>
-              <div className="value">{pct(cache.data.hit_ratio)}</div>
-              <div className="muted small">
-                {cache.data.enabled ? `${formatNumber(cache.data.entries)} entries, TTL ${cache.data.ttl_seconds} s` : 'off (single node)'}{' '}
-                · {formatNumber(cache.data.forwarded_requests)} forwarded, {formatNumber(cache.data.forward_failures)} failed
-              </div>
-            </div>
+            <Stat
+              label="Location cache"
+              value={pct(cache.data.hit_ratio)}
+              sub={
+                <>
+                  {cache.data.enabled
+                    ? `${formatNumber(cache.data.entries)} entries, TTL ${cache.data.ttl_seconds} s`
+                    : 'off (single node)'}{' '}
+                  · {formatNumber(cache.data.forwarded_requests)} forwarded, {formatNumber(cache.data.forward_failures)} failed
+                </>
+              }
+            />
           )}
         </div>
       )}
@@ -296,48 +312,11 @@ export default function ClusterPage() {
           </div>
           {local && (
             <div className="actions" style={{ marginTop: 12 }}>
-              {!s?.is_enabled ? null : local.status === 'left' ? (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  disabled={act.busy}
-                  onClick={() =>
-                    say(
-                      async () =>
-                        (await api.post<'/api/v1/cluster/join', Ok<{ message: string }>>('/api/v1/cluster/join', { body: {} })).data
-                          .message,
-                    )
-                  }
-                >
-                  This node: join again
-                </button>
-              ) : (
-                <button
-                  type="button"
-                  className="btn btn-small"
-                  disabled={act.busy}
-                  title="It keeps serving what it holds but gets no new buckets"
-                  onClick={() =>
-                    say(
-                      async () => (await api.post<'/api/v1/cluster/leave', Ok<{ message: string }>>('/api/v1/cluster/leave')).data.message,
-                    )
-                  }
-                >
-                  This node: leave
-                </button>
-              )}
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={act.busy}
-                onClick={() =>
-                  say(
-                    async () => (await api.delete<'/api/v1/cluster/cache', Ok<{ message: string }>>('/api/v1/cluster/cache')).data.message,
-                  )
-                }
-              >
-                Clear location cache
-              </button>
+              {s?.is_enabled &&
+                (local.status === 'left'
+                  ? button('This node: join again', () => api.post<'/api/v1/cluster/join', Said>('/api/v1/cluster/join', { body: {} }))
+                  : button('This node: leave', () => api.post<'/api/v1/cluster/leave', Said>('/api/v1/cluster/leave')))}
+              {button('Clear location cache', () => api.delete<'/api/v1/cluster/cache', Said>('/api/v1/cluster/cache'))}
             </div>
           )}
         </section>

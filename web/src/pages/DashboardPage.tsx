@@ -4,6 +4,7 @@ import { api } from '../api/client';
 import type { Ok } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { PointsChart } from '../components/Chart';
+import { Stat } from '../components/Stat';
 import { ErrorMessage, Gauge, Loading, PageHeader, useAction, useLoad } from '../components/ui';
 import { canSee, isGlobalAdmin } from '../lib/access';
 import { formatBytes, formatNumber } from '../lib/format';
@@ -120,37 +121,33 @@ export default function DashboardPage() {
       {d && (
         <>
           <div className="grid" style={{ marginBottom: 16 }}>
-            <div className="stat">
-              <div className="muted">Storage used</div>
-              <div className="value">{formatBytes(d.total_size_bytes)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Objects</div>
-              <div className="value">{formatNumber(d.total_objects)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Buckets</div>
-              <div className="value">
-                <Link to="/buckets">{formatNumber(d.total_buckets)}</Link>
-              </div>
-            </div>
+            <Stat label="Storage used" value={formatBytes(d.total_size_bytes)} />
+            <Stat label="Objects" value={formatNumber(d.total_objects)} />
+            <Stat
+              label="Buckets"
+              value={
+                <>
+                  <Link to="/buckets">{formatNumber(d.total_buckets)}</Link>
+                </>
+              }
+            />
             {d.requests && (
-              <div className="stat">
-                <div className="muted">S3 requests (last minute)</div>
-                <div className="value">{rps(d.requests.last_minute.requests_per_second)}</div>
-                <div className="muted small">
-                  error rate {pct(d.requests.last_minute.error_rate)} · {formatNumber(d.requests.total)} since start
-                </div>
-              </div>
+              <Stat
+                label="S3 requests (last minute)"
+                value={rps(d.requests.last_minute.requests_per_second)}
+                sub={
+                  <>
+                    error rate {pct(d.requests.last_minute.error_rate)} · {formatNumber(d.requests.total)} since start
+                  </>
+                }
+              />
             )}
             {d.total_users !== undefined && canSee(user, 'admins') && (
-              <div className="stat">
-                <div className="muted">Users</div>
-                <div className="value">
-                  <Link to="/users">{formatNumber(d.total_users)}</Link>
-                </div>
-                {d.total_tenants !== undefined && <div className="muted small">{formatNumber(d.total_tenants)} tenant(s)</div>}
-              </div>
+              <Stat
+                label="Users"
+                value={<Link to="/users">{formatNumber(d.total_users)}</Link>}
+                sub={d.total_tenants !== undefined && `${formatNumber(d.total_tenants)} tenant(s)`}
+              />
             )}
           </div>
           <section className="panel" aria-labelledby="quota-title">

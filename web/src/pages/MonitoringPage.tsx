@@ -3,6 +3,7 @@ import { api } from '../api/client';
 import type { Ok, Paged } from '../api/types';
 import { PointsChart } from '../components/Chart';
 import { PagedTable } from '../components/lists';
+import { Stat } from '../components/Stat';
 import { Confirm, ErrorMessage, Gauge, Loading, PageHeader, Success, Tabs, useLoad } from '../components/ui';
 import { formatBytes, formatDate, formatNumber } from '../lib/format';
 import { mergePoints, usePoll, type Point } from '../lib/live';
@@ -78,30 +79,30 @@ function SystemTab() {
       {s && (
         <>
           <div className="grid" style={{ marginBottom: 16 }}>
-            <div className="stat">
-              <div className="muted">CPU (this process)</div>
-              <div className="value">{pct100(s.cpu.process_percent)}</div>
-              <div className="muted small">
-                machine {pct100(s.cpu.system_percent)} of {s.cpu.cores} core(s)
-              </div>
-            </div>
-            <div className="stat">
-              <div className="muted">Load average</div>
-              <div className="value">{s.cpu.load_average.map((l) => l.toFixed(1)).join(' · ')}</div>
-              <div className="muted small">1, 5, 15 min</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Memory (this process)</div>
-              <div className="value">{formatBytes(s.memory.process.rss_bytes)}</div>
-              <div className="muted small">heap {formatBytes(s.memory.process.heap_used_bytes)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Uptime</div>
-              <div className="value">{formatUptime(s.uptime_seconds)}</div>
-              <div className="muted small">
-                {s.hostname} · pid {s.pid} · Node {s.node_version}
-              </div>
-            </div>
+            <Stat
+              label="CPU (this process)"
+              value={pct100(s.cpu.process_percent)}
+              sub={
+                <>
+                  machine {pct100(s.cpu.system_percent)} of {s.cpu.cores} core(s)
+                </>
+              }
+            />
+            <Stat label="Load average" value={s.cpu.load_average.map((l) => l.toFixed(1)).join(' · ')} sub="1, 5, 15 min" />
+            <Stat
+              label="Memory (this process)"
+              value={formatBytes(s.memory.process.rss_bytes)}
+              sub={<>heap {formatBytes(s.memory.process.heap_used_bytes)}</>}
+            />
+            <Stat
+              label="Uptime"
+              value={formatUptime(s.uptime_seconds)}
+              sub={
+                <>
+                  {s.hostname} · pid {s.pid} · Node {s.node_version}
+                </>
+              }
+            />
           </div>
           <section className="panel" aria-label="Capacity">
             <Gauge label="Machine memory" used={s.memory.system.used_bytes} max={s.memory.system.total_bytes} format={formatBytes} />
@@ -172,30 +173,30 @@ function PerformanceTab() {
       {!o && !live.error && <Loading />}
       {o && (
         <div className="grid" style={{ marginBottom: 16 }}>
-          <div className="stat">
-            <div className="muted">S3 requests</div>
-            <div className="value">{formatNumber(o.overall.count)}</div>
-            <div className="muted small">{rps(o.last_minute.requests_per_second)} over the last minute</div>
-          </div>
-          <div className="stat">
-            <div className="muted">Errors</div>
-            <div className="value">{formatNumber(o.overall.errors)}</div>
-            <div className="muted small">
-              {pct(o.overall.error_rate)} · {formatNumber(o.overall.server_errors)} server error(s)
-            </div>
-          </div>
-          <div className="stat">
-            <div className="muted">Latency p50 / p99</div>
-            <div className="value">
-              {ms(o.overall.p50_ms)} / {ms(o.overall.p99_ms)}
-            </div>
-            <div className="muted small">max {ms(o.overall.max_ms)}</div>
-          </div>
-          <div className="stat">
-            <div className="muted">Operations seen</div>
-            <div className="value">{formatNumber(o.operations)}</div>
-            <div className="muted small">slowest: {o.slowest[0]?.operation ?? '—'}</div>
-          </div>
+          <Stat
+            label="S3 requests"
+            value={formatNumber(o.overall.count)}
+            sub={<>{rps(o.last_minute.requests_per_second)} over the last minute</>}
+          />
+          <Stat
+            label="Errors"
+            value={formatNumber(o.overall.errors)}
+            sub={
+              <>
+                {pct(o.overall.error_rate)} · {formatNumber(o.overall.server_errors)} server error(s)
+              </>
+            }
+          />
+          <Stat
+            label="Latency p50 / p99"
+            value={
+              <>
+                {ms(o.overall.p50_ms)} / {ms(o.overall.p99_ms)}
+              </>
+            }
+            sub={<>max {ms(o.overall.max_ms)}</>}
+          />
+          <Stat label="Operations seen" value={formatNumber(o.operations)} sub={<>slowest: {o.slowest[0]?.operation ?? '—'}</>} />
         </div>
       )}
       <div className="grid-2" style={{ marginBottom: 16 }}>
@@ -278,18 +279,9 @@ function StorageTab() {
     <>
       {t && (
         <div className="grid" style={{ marginBottom: 16 }}>
-          <div className="stat">
-            <div className="muted">Stored</div>
-            <div className="value">{formatBytes(t.size_bytes)}</div>
-          </div>
-          <div className="stat">
-            <div className="muted">Objects</div>
-            <div className="value">{formatNumber(t.objects)}</div>
-          </div>
-          <div className="stat">
-            <div className="muted">Buckets</div>
-            <div className="value">{formatNumber(t.buckets)}</div>
-          </div>
+          <Stat label="Stored" value={formatBytes(t.size_bytes)} />
+          <Stat label="Objects" value={formatNumber(t.objects)} />
+          <Stat label="Buckets" value={formatNumber(t.buckets)} />
         </div>
       )}
       {list.data && list.data.tenants.length > 0 && (

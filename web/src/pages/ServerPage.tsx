@@ -1,9 +1,11 @@
 import { useState } from 'react';
-import { api, apiUrl, currentToken, toApiError } from '../api/client';
+import { api, apiUrl, currentToken, responseError } from '../api/client';
 import type { Ok } from '../api/types';
 import { useAuth } from '../auth/auth';
+import { Stat } from '../components/Stat';
 import { Badge, CopyButton, ErrorMessage, Field, Loading, PageHeader, Success, useAction, useLoad } from '../components/ui';
 import { isGlobalAdmin } from '../lib/access';
+import { downloadBlob } from '../lib/csv';
 import { formatBytes, formatNumber } from '../lib/format';
 import { formatUptime } from '../lib/metrics';
 
@@ -53,26 +55,10 @@ export function dispositionName(header: string | null, fallback: string): string
 async function downloadWithToken(url: string, fallback: string): Promise<string> {
   const token = currentToken();
   const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-  if (!res.ok) {
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON: the text is the message
-    }
-    throw toApiError(res.status, body, res.headers.get('retry-after'));
-  }
+  if (!res.ok) throw await responseError(res);
   const blob = await res.blob();
   const name = dispositionName(res.headers.get('content-disposition'), fallback);
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  downloadBlob(name, blob);
   return `${name} (${formatBytes(blob.size)})`;
 }
 
@@ -154,22 +140,17 @@ export default function ServerPage() {
             </div>
           )}
           <div className="grid" style={{ marginBottom: 16 }}>
-            <div className="stat">
-              <div className="muted">Version</div>
-              <div className="value">{version.version}</div>
-              <div className="muted small">
-                {version.name} · commit {info.commit} · Node {version.node_version}
-              </div>
-            </div>
-            <div className="stat">
-              <div className="muted">Mode</div>
-              <div className="value">{info.mode}</div>
-              <div className="muted small">up {formatUptime(info.uptime)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Region</div>
-              <div className="value">{config.region}</div>
-            </div>
+            <Stat
+              label="Version"
+              value={version.version}
+              sub={
+                <>
+                  {version.name} · commit {info.commit} · Node {version.node_version}
+                </>
+              }
+            />
+            <Stat label="Mode" value={info.mode} sub={<>up {formatUptime(info.uptime)}</>} />
+            <Stat label="Region" value={config.region} />
           </div>
           <section className="panel" aria-labelledby="endpoint-title">
             <h2 id="endpoint-title">S3 endpoint</h2>
