@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClusterNodesService } from './cluster-nodes.service';
-import { NonceCache, sha256Hex, signInternalRequest, verifyInternalRequest } from './internal-auth';
+import { NonceCache, sha256Hex, signInternalRequest, UNSIGNED_STREAM, verifyInternalRequest } from './internal-auth';
+import { RemoteBlobsService } from './remote-blobs.service';
 
 /** Internal routes live under this prefix on the S3 port (not a valid bucket name, so no S3 route collides). */
 export const INTERNAL_PREFIX = '/_cluster/';
@@ -27,7 +28,10 @@ export class ClusterInternalService {
   private readonly logger = new Logger(ClusterInternalService.name);
   private readonly nonces = new NonceCache();
 
-  constructor(private readonly nodes: ClusterNodesService) {}
+  constructor(
+    private readonly nodes: ClusterNodesService,
+    private readonly blobs: RemoteBlobsService,
+  ) {}
 
   /** Whether the S3 port must hand this request to serve() (cluster mode and an internal path). */
   handles(rawPath: string): boolean {
@@ -45,6 +49,14 @@ export class ClusterInternalService {
       req.resume();
       return json(res, 403, { error: 'Forbidden', message: `internal cluster request refused: ${auth.reason}` });
     }
+    const path = target.split('?')[0];
+    const streamed = auth.contentSha256 === UNSIGNED_STREAM;
+    // A blob's bytes stream through; every other internal body is a small signed JSON document.
+    if (streamed) {
+      if (this.blobs.handles(path)) return this.blobs.serve(req, res, method, target, true);
+      req.resume();
+      return json(res, 400, { error: 'BadRequest', message: 'this internal route takes no streamed body' });
+    }
     let body: Buffer;
     try {
       body = await readBody(req, MAX_INTERNAL_BODY);
@@ -54,7 +66,7 @@ export class ClusterInternalService {
     if (sha256Hex(body) !== auth.contentSha256) {
       return json(res, 403, { error: 'Forbidden', message: 'internal cluster request refused: body does not match its signed hash' });
     }
-    const path = target.split('?')[0];
+    if (this.blobs.handles(path)) return this.blobs.serve(req, res, method, target, false, body);
     if (method === 'GET' && path === INTERNAL_NODE_PATH) {
       const self = await this.nodes.get(this.nodes.nodeId);
       return json(res, 200, {

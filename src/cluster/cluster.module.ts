@@ -6,6 +6,8 @@ import { ClusterHealthService } from './cluster-health.service';
 import { ClusterInternalService } from './cluster-internal.service';
 import { ClusterNodesService } from './cluster-nodes.service';
 import { ClusterProxyService } from './cluster-proxy.service';
+import { RemoteBlobs } from '../storage/remote-blobs';
+import { RemoteBlobsService } from './remote-blobs.service';
 
 /**
  * Scale-out on one shared PostgreSQL (CLUSTER_ENABLED): node registry and heartbeats, node-to-node
@@ -23,7 +25,10 @@ import { ClusterProxyService } from './cluster-proxy.service';
     ClusterHealthService,
     BucketLocationService,
     ClusterProxyService,
+    RemoteBlobsService,
     { provide: BucketPlacement, useExisting: BucketLocationService },
+    // Only in cluster mode: a single node has no other volume to reach.
+    { provide: RemoteBlobs, inject: [RemoteBlobsService], useFactory: (r: RemoteBlobsService) => (r.enabled ? r : null) },
   ],
   exports: [
     ClusterNodesService,
@@ -32,6 +37,8 @@ import { ClusterProxyService } from './cluster-proxy.service';
     ClusterHealthService,
     BucketLocationService,
     ClusterProxyService,
+    RemoteBlobsService,
+    RemoteBlobs,
     BucketPlacement,
   ],
 })
