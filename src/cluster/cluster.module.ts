@@ -6,11 +6,13 @@ import { ClusterHealthService } from './cluster-health.service';
 import { ClusterInternalService } from './cluster-internal.service';
 import { ClusterNodesService } from './cluster-nodes.service';
 import { ClusterProxyService } from './cluster-proxy.service';
+import { ObjectTransferService } from './object-transfer.service';
 
 /**
  * Scale-out on one shared PostgreSQL (CLUSTER_ENABLED): node registry and heartbeats, node-to-node
  * calls signed with CLUSTER_SECRET, cache invalidation across nodes with LISTEN/NOTIFY, bucket
- * placement and the streaming proxy to a bucket's owner node. Loaded
+ * placement, the streaming proxy to a bucket's owner node and the transfer of object bytes between
+ * nodes (object-transfer.service.ts). Loaded
  * always; with cluster mode off it writes nothing and describes the single node. Global, so that
  * the S3 port's seam and the metrics can ask it without importing it.
  */
@@ -23,6 +25,7 @@ import { ClusterProxyService } from './cluster-proxy.service';
     ClusterHealthService,
     BucketLocationService,
     ClusterProxyService,
+    ObjectTransferService,
     { provide: BucketPlacement, useExisting: BucketLocationService },
   ],
   exports: [
@@ -32,6 +35,7 @@ import { ClusterProxyService } from './cluster-proxy.service';
     ClusterHealthService,
     BucketLocationService,
     ClusterProxyService,
+    ObjectTransferService,
     BucketPlacement,
   ],
 })

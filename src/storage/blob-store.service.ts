@@ -33,6 +33,11 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.backend.put(source, verify);
   }
 
+  /** Stores another node's blob under its own id (cluster replication and migration). */
+  writeAs(blobId: string, source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
+    return this.backend.put(source, verify, blobId);
+  }
+
   read(blobId: string, range?: ByteRange): Promise<Readable> {
     return this.backend.get(blobId, range);
   }

@@ -59,9 +59,11 @@ export class FilesystemBackend implements StorageBackend {
     }
   }
 
-  async put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
-    const id = this.newId();
-    const tmp = join(this.tmpDir, id);
+  async put(source: Readable, verify?: (size: number) => void | Promise<void>, blobId?: string): Promise<BlobWriteResult> {
+    if (blobId !== undefined && !BLOB_ID.test(blobId)) throw new Error(`invalid blob id ${blobId}`);
+    const id = blobId ?? this.newId();
+    // A copy received under a given id may arrive twice at once: each has its own temp file.
+    const tmp = join(this.tmpDir, blobId === undefined ? id : this.newId());
     const fh = await fs.open(tmp, 'wx');
     let closed = false;
     try {

@@ -29,7 +29,8 @@ export interface BlobWriteResult {
  * - Blobs are listed for the orphan sweep; temp files of interrupted writes are removed by sweepTemp().
  */
 export interface StorageBackend {
-  put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult>;
+  /** `blobId`: store under this id (a copy of another node's blob, cluster mode); replaces a blob of that id. */
+  put(source: Readable, verify?: (size: number) => void | Promise<void>, blobId?: string): Promise<BlobWriteResult>;
   get(blobId: string, range?: ByteRange): Promise<Readable>;
   copy(blobId: string): Promise<string>;
   delete(blobId: string): Promise<void>;
