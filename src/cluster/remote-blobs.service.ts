@@ -5,11 +5,12 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { DomainError } from '../common/domain-error';
 import { RemoteBlobs } from '../storage/remote-blobs';
 import { BlobNotFoundError, BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from '../storage/storage-backend';
+import { ClusterInternalService, InternalRequestContext } from './cluster-internal.service';
 import { ClusterNodesService } from './cluster-nodes.service';
 import { sha256Hex, signInternalRequest, UNSIGNED_STREAM } from './internal-auth';
 
 /** Internal routes of a node's blobs (on its S3 port, HMAC-signed like every /_cluster/ route). */
-export const BLOBS_PATH = '/_cluster/v1/blobs';
+export const BLOB_IO_PATH = '/_cluster/v1/blob-io/';
 const BLOB_ID = /^[0-9a-f]{32}$/;
 const DELETE_BATCH = 500;
 /** Longest wait for a node's answer (its headers); a body then takes as long as it takes. */
@@ -19,12 +20,16 @@ const ENDPOINT_TTL_MS = 2_000;
 export const NODE_RETRY_AFTER_SECONDS = 5;
 
 /**
- * Blob bytes between nodes: the client side of RemoteBlobs (streams to and from another node's
- * volume) and the internal routes serving this node's volume to the others:
- * - GET  /_cluster/v1/blobs/{id}?start=&end=  the stored bytes (a range of them)
- * - PUT  /_cluster/v1/blobs                   a new blob from the streamed body (UNSIGNED-STREAM) → { blob_id, size }
- * - POST /_cluster/v1/blobs/delete            { ids: [...] }
- * Stored bytes move as they are on disk (encrypted blobs stay encrypted: every node has the master key).
+ * Blob bytes between nodes for requests served on a node that does not hold the bucket (console
+ * uploads and downloads, a copy whose source is elsewhere): the client side of RemoteBlobs
+ * (streams to and from another node's volume) and the internal routes serving this node's volume:
+ * - GET  /_cluster/v1/blob-io/{id}?start=&end=  the stored bytes (a range of them)
+ * - PUT  /_cluster/v1/blob-io/new               a new blob from the streamed body → { blob_id, size }
+ * - POST /_cluster/v1/blob-io/delete            { ids: [...] }
+ * Stored bytes move as they are on disk (encrypted blobs stay encrypted: every node has the master
+ * key). A new blob is registered by the writer's transaction, as a local write is; until then the
+ * owner's orphan sweep leaves it alone for its grace period. Whole-version copies to a node that
+ * keeps the blob ids (replication, migrations) are ObjectTransferService's.
  */
 @Injectable()
 export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShutdown {
@@ -35,9 +40,13 @@ export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShut
 
   constructor(
     private readonly nodes: ClusterNodesService,
+    internal: ClusterInternalService,
     @Inject(STORAGE_BACKEND) private readonly backend: StorageBackend,
   ) {
     super();
+    internal.streamRoute('GET', BLOB_IO_PATH, (req, res, ctx) => this.serveBlob(req, res, ctx));
+    internal.streamRoute('PUT', `${BLOB_IO_PATH}new`, (req, res) => this.receive(req, res));
+    internal.jsonRoute('POST', `${BLOB_IO_PATH}delete`, (body) => this.deleteLocal(body));
   }
 
   get enabled(): boolean {
@@ -55,7 +64,7 @@ export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShut
 
   async read(nodeId: string, blobId: string, range?: ByteRange): Promise<Readable> {
     const query = range ? `?start=${range.start}&end=${range.end}` : '';
-    const res = await this.send(nodeId, 'GET', `${BLOBS_PATH}/${blobId}${query}`);
+    const res = await this.send(nodeId, 'GET', `${BLOB_IO_PATH}${blobId}${query}`);
     if (res.statusCode === 200) return res;
     const text = await drain(res);
     if (res.statusCode === 404) throw new BlobNotFoundError(blobId);
@@ -68,7 +77,7 @@ export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShut
     let sourceError: unknown;
     source.once('error', (err) => (sourceError = err));
     try {
-      res = await this.send(nodeId, 'PUT', BLOBS_PATH, source);
+      res = await this.send(nodeId, 'PUT', `${BLOB_IO_PATH}new`, source);
     } catch (err) {
       source.destroy();
       throw sourceError ?? err;
@@ -94,75 +103,51 @@ export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShut
 
   async delete(nodeId: string, blobIds: string[]): Promise<void> {
     for (let i = 0; i < blobIds.length; i += DELETE_BATCH) {
-      const res = await this.send(nodeId, 'POST', `${BLOBS_PATH}/delete`, { ids: blobIds.slice(i, i + DELETE_BATCH) });
+      const res = await this.send(nodeId, 'POST', `${BLOB_IO_PATH}delete`, { ids: blobIds.slice(i, i + DELETE_BATCH) });
       const text = await drain(res);
       if (res.statusCode !== 200) throw unavailable(nodeId, `answered ${res.statusCode} deleting blobs: ${text}`);
     }
   }
 
-  /** Whether ClusterInternalService must hand a request to serve() (before it reads the body). */
-  handles(path: string): boolean {
-    return path === BLOBS_PATH || path.startsWith(`${BLOBS_PATH}/`);
+  /** PUT: a new blob from the streamed body → { blob_id, size }. */
+  private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const written = await this.backend.put(req);
+    json(res, 200, { blob_id: written.blobId, size: written.size });
   }
 
-  /**
-   * Serves a blob route of a request whose signature was verified; `body` is the (verified) JSON
-   * body of a small request, undefined for a PUT, whose body is the blob itself.
-   */
-  async serve(req: IncomingMessage, res: ServerResponse, method: string, target: string, streamed: boolean, body?: Buffer): Promise<void> {
-    const url = new URL(target, 'http://node');
-    const path = url.pathname;
-    if (method === 'PUT' && path === BLOBS_PATH) {
-      if (!streamed) return json(res, 400, { error: 'BadRequest', message: 'a blob is sent as UNSIGNED-STREAM' });
-      try {
-        const written = await this.backend.put(req);
-        return json(res, 200, { blob_id: written.blobId, size: written.size });
-      } catch (err) {
-        this.logger.warn(`could not store a blob sent by another node: ${err}`);
-        if (!res.headersSent) json(res, 500, { error: 'InternalError', message: String(err) });
-        return;
-      }
+  /** GET <id>?start=&end=: the stored bytes (a range of them). */
+  private async serveBlob(req: IncomingMessage, res: ServerResponse, ctx: InternalRequestContext): Promise<void> {
+    req.resume();
+    const id = ctx.path.slice(BLOB_IO_PATH.length);
+    if (!BLOB_ID.test(id)) return json(res, 404, { error: 'NotFound', message: `no blob ${id}` });
+    const start = ctx.query.get('start');
+    const end = ctx.query.get('end');
+    const range = start !== null && end !== null ? { start: Number(start), end: Number(end) } : undefined;
+    if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start)) {
+      return json(res, 400, { error: 'BadRequest', message: 'bad range' });
     }
-    if (streamed) return json(res, 400, { error: 'BadRequest', message: 'only a blob PUT is streamed' });
-    if (method === 'POST' && path === `${BLOBS_PATH}/delete`) {
-      let ids: unknown;
-      try {
-        ids = (JSON.parse(body!.toString('utf8')) as { ids?: unknown }).ids;
-      } catch {
-        ids = undefined;
-      }
-      if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && BLOB_ID.test(id))) {
-        return json(res, 400, { error: 'BadRequest', message: 'expected { ids: [blob id, ...] }' });
-      }
-      for (const id of ids as string[]) await this.backend.delete(id);
-      return json(res, 200, { deleted: ids.length });
+    let stream: Readable;
+    try {
+      stream = await this.backend.get(id, range);
+    } catch (err) {
+      if (err instanceof BlobNotFoundError) return json(res, 404, { error: 'NotFound', message: err.message });
+      throw err;
     }
-    const id = path.slice(BLOBS_PATH.length + 1);
-    if (method === 'GET' && BLOB_ID.test(id)) {
-      const start = url.searchParams.get('start');
-      const end = url.searchParams.get('end');
-      const range = start !== null && end !== null ? { start: Number(start), end: Number(end) } : undefined;
-      if (
-        range &&
-        !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.end >= range.start)
-      ) {
-        return json(res, 400, { error: 'BadRequest', message: 'bad range' });
-      }
-      let stream: Readable;
-      try {
-        stream = await this.backend.get(id, range);
-      } catch (err) {
-        if (err instanceof BlobNotFoundError) return json(res, 404, { error: 'NotFound', message: err.message });
-        throw err;
-      }
-      res.statusCode = 200;
-      res.setHeader('Content-Type', 'application/octet-stream');
-      pipeline(stream, res, (err) => {
-        if (err) res.destroy();
-      });
-      return;
+    res.statusCode = 200;
+    res.setHeader('Content-Type', 'application/octet-stream');
+    pipeline(stream, res, (err) => {
+      if (err) res.destroy();
+    });
+  }
+
+  /** POST delete { ids }: deletes these blobs from this node's volume. */
+  private async deleteLocal(body: unknown): Promise<{ status: number; body: unknown }> {
+    const ids = (body as { ids?: unknown } | null)?.ids;
+    if (!Array.isArray(ids) || ids.length > DELETE_BATCH || !ids.every((id) => typeof id === 'string' && BLOB_ID.test(id))) {
+      return { status: 400, body: { error: 'BadRequest', message: `expected { ids: [up to ${DELETE_BATCH} blob ids] }` } };
     }
-    return json(res, 404, { error: 'NotFound', message: `no internal route ${method} ${path}` });
+    for (const id of ids as string[]) await this.backend.delete(id);
+    return { status: 200, body: { deleted: ids.length } };
   }
 
   private async endpoint(nodeId: string): Promise<string> {
@@ -183,7 +168,8 @@ export class RemoteBlobsService extends RemoteBlobs implements OnApplicationShut
     const headers: Record<string, string> = signInternalRequest(c.secret, c.nodeId, {
       method,
       target: path,
-      contentSha256: streamed ? UNSIGNED_STREAM : sha256Hex(payload),
+      // A JSON body is signed by its hash; a blob (or a GET answered with one) is a stream route.
+      contentSha256: body === undefined || streamed ? UNSIGNED_STREAM : sha256Hex(payload),
     });
     if (!streamed) headers['content-length'] = String(payload.length);
     if (payload.length) headers['content-type'] = 'application/json';
