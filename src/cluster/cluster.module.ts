@@ -9,6 +9,7 @@ import { ClusterProxyService } from './cluster-proxy.service';
 import { RemoteBlobs } from '../storage/remote-blobs';
 import { RemoteBlobsService } from './remote-blobs.service';
 import { ObjectTransferService } from './object-transfer.service';
+import { BucketMigrationService } from './bucket-migration.service';
 
 /**
  * Scale-out on one shared PostgreSQL (CLUSTER_ENABLED): node registry and heartbeats, node-to-node
@@ -29,6 +30,7 @@ import { ObjectTransferService } from './object-transfer.service';
     ClusterProxyService,
     RemoteBlobsService,
     ObjectTransferService,
+    BucketMigrationService,
     { provide: BucketPlacement, useExisting: BucketLocationService },
     // Only in cluster mode: a single node has no other volume to reach.
     { provide: RemoteBlobs, inject: [RemoteBlobsService], useFactory: (r: RemoteBlobsService) => (r.enabled ? r : null) },
@@ -43,6 +45,7 @@ import { ObjectTransferService } from './object-transfer.service';
     RemoteBlobsService,
     RemoteBlobs,
     ObjectTransferService,
+    BucketMigrationService,
     BucketPlacement,
   ],
 })

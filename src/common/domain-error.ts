@@ -68,6 +68,7 @@ export type DomainErrorCode =
   /** An identity provider (LDAP server, OIDC issuer) could not be reached or answered with an error. */
   | 'IdentityProviderError'
   | 'ClusterNodeNotFound'
+  | 'ClusterMigrationNotFound'
   /** A cluster operation that conflicts with the cluster's state (remove a live node, cluster mode off…). */
   | 'ClusterConflict'
   /** The node that holds a bucket cannot be reached. */

@@ -74,6 +74,10 @@ export class ClusterMigrationEntity {
   @Column({ name: 'switched_at', type: 'bigint', nullable: true, transformer: bigintNumber })
   switchedAt!: number | null;
 
+  /** How long after the switch the source node deletes its copy. */
+  @Column({ name: 'cleanup_delay_seconds', type: 'integer', default: 30 })
+  cleanupDelaySeconds!: number;
+
   @Column({ name: 'cleanup_after', type: 'bigint', nullable: true, transformer: bigintNumber })
   cleanupAfter!: number | null;
 

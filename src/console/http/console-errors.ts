@@ -68,6 +68,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   GroupMappingAlreadyExists: HttpStatus.CONFLICT,
   IdentityProviderError: HttpStatus.BAD_GATEWAY,
   ClusterNodeNotFound: HttpStatus.NOT_FOUND,
+  ClusterMigrationNotFound: HttpStatus.NOT_FOUND,
   ClusterConflict: HttpStatus.CONFLICT,
   ClusterNodeUnavailable: HttpStatus.SERVICE_UNAVAILABLE,
   BucketMigrating: HttpStatus.SERVICE_UNAVAILABLE,

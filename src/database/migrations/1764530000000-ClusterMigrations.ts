@@ -32,6 +32,7 @@ export class ClusterMigrations1764530000000 implements MigrationInterface {
           { name: 'updated_at', type: 'bigint' },
           { name: 'started_at', type: 'bigint', isNullable: true },
           { name: 'switched_at', type: 'bigint', isNullable: true },
+          { name: 'cleanup_delay_seconds', type: 'integer', default: 30 },
           { name: 'cleanup_after', type: 'bigint', isNullable: true },
           { name: 'completed_at', type: 'bigint', isNullable: true },
         ],

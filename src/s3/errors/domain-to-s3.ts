@@ -71,6 +71,7 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   GroupMappingAlreadyExists: 'InvalidArgument',
   IdentityProviderError: 'InternalError',
   ClusterNodeNotFound: 'InternalError',
+  ClusterMigrationNotFound: 'InternalError',
   ClusterConflict: 'ServiceUnavailable',
   ClusterNodeUnavailable: 'ServiceUnavailable',
   BucketMigrating: 'ServiceUnavailable',
