@@ -23,6 +23,9 @@ const MAX_PASSES = 20;
 /** Longest a fence holds writes back; a switch not done by then is retried (writes may have slipped in). */
 const FENCE_MS = 15_000;
 const DEFAULT_CLEANUP_DELAY_S = 30;
+/** A run that fails (the target unreachable, say) is tried again this many times, backing off, before the migration is failed. */
+const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 2_000;
 
 export interface StartMigrationInput {
   bucket: string;
@@ -58,6 +61,8 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** Failed runs of a migration in this process, and when it may be tried again. */
+  private readonly retries = new Map<string, { attempts: number; notBefore: number }>();
 
   constructor(
     private readonly db: DatabaseService,
@@ -170,7 +175,14 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
         if ((row.cleanupAfter ?? 0) <= Date.now()) await this.cleanup(row);
         continue;
       }
-      await this.run(row).catch((err) => this.fail(row, err));
+      const retry = this.retries.get(row.id);
+      if (retry && retry.notBefore > Date.now()) continue;
+      try {
+        await this.run(row);
+        this.retries.delete(row.id);
+      } catch (err) {
+        await this.failed(row, err, retry?.attempts ?? 0);
+      }
     }
   }
 
@@ -331,12 +343,26 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
     await this.update(row, { status: 'completed', completedAt: Date.now() });
   }
 
-  private async fail(row: ClusterMigrationEntity, err: unknown): Promise<void> {
-    const message = (err as Error)?.message ?? String(err);
-    this.logger.error(`migration ${row.id} of bucket ${row.bucket} failed: ${message}`);
-    // Writes must not stay fenced by a migration that gave up.
+  /**
+   * A run broke off: writes are unfenced at once; the run is tried again later (its passes skip
+   * what the target holds already), the migration failed after MAX_ATTEMPTS. A node shutting down
+   * leaves it as it is: the next boot resumes it.
+   */
+  private async failed(row: ClusterMigrationEntity, err: unknown, attemptsBefore: number): Promise<void> {
+    const message = ((err as Error)?.message ?? String(err)).slice(0, 1024);
+    // Writes must not stay fenced by a run that is not running.
     await this.db.dataSource.query('UPDATE buckets SET write_fence = NULL WHERE id = $1 AND node_id = $2', [row.bucketId, row.sourceNode]);
-    await this.update(row, { status: 'failed', error: message.slice(0, 1024), completedAt: Date.now() }).catch(() => undefined);
+    if (this.stopped) return;
+    const attempts = attemptsBefore + 1;
+    if (attempts < MAX_ATTEMPTS) {
+      this.logger.warn(`migration ${row.id} of bucket ${row.bucket}: attempt ${attempts} broke off (${message}); trying again`);
+      this.retries.set(row.id, { attempts, notBefore: Date.now() + RETRY_BASE_MS * 2 ** (attempts - 1) });
+      await this.update(row, { error: message }).catch(() => undefined);
+      return;
+    }
+    this.retries.delete(row.id);
+    this.logger.error(`migration ${row.id} of bucket ${row.bucket} failed after ${attempts} attempts: ${message}`);
+    await this.update(row, { status: 'failed', error: message, completedAt: Date.now() }).catch(() => undefined);
   }
 
   private async update(row: ClusterMigrationEntity, changes: Partial<ClusterMigrationEntity>): Promise<void> {
