@@ -245,25 +245,10 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
         row.bytesCopied += size;
       }
     };
-    let after = '';
-    for (;;) {
-      const page = await this.db.repo(ObjectEntity).find({
-        select: { id: true, manifest: true },
-        where: { bucketId: row.bucketId, id: MoreThan(after) },
-        order: { id: 'ASC' },
-        take: PAGE,
-      });
-      if (page.length === 0) break;
-      objects += page.length;
-      after = page[page.length - 1].id;
-      await send(page.flatMap((o) => o.manifest.map((e) => e.b)));
+    for await (const page of this.blobPages(row.bucketId)) {
+      objects += page.objects;
+      await send(page.ids);
     }
-    // Parts of multipart uploads in progress: completed later on the target, their bytes must be there.
-    const parts: Array<{ blob_id: string }> = await this.db.dataSource.query(
-      'SELECT p.blob_id FROM upload_parts p JOIN multipart_uploads u ON u.upload_id = p.upload_id WHERE u.bucket_id = $1',
-      [row.bucketId],
-    );
-    for (let i = 0; i < parts.length; i += PAGE) await send(parts.slice(i, i + PAGE).map((p) => p.blob_id));
     await this.update(row, {
       objectsTotal: objects,
       blobsTotal,
@@ -316,28 +301,11 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
     const bucket = await this.db.repo(BucketEntity).findOneBy({ id: row.bucketId });
     if (row.deleteSource && bucket && bucket.nodeId !== this.nodes.nodeId) {
       let removed = 0;
-      let after = '';
-      for (;;) {
-        const page = await this.db.repo(ObjectEntity).find({
-          select: { id: true, manifest: true },
-          where: { bucketId: row.bucketId, id: MoreThan(after) },
-          order: { id: 'ASC' },
-          take: PAGE,
-        });
-        if (page.length === 0) break;
-        after = page[page.length - 1].id;
-        const ids = page.flatMap((o) => o.manifest.map((e) => e.b));
-        await this.blobs.deleteLocal(ids);
-        removed += ids.length;
+      for await (const page of this.blobPages(row.bucketId)) {
+        await this.blobs.deleteLocal(page.ids);
+        removed += page.ids.length;
       }
-      const parts: Array<{ blob_id: string }> = await this.db.dataSource.query(
-        'SELECT p.blob_id FROM upload_parts p JOIN multipart_uploads u ON u.upload_id = p.upload_id WHERE u.bucket_id = $1',
-        [row.bucketId],
-      );
-      await this.blobs.deleteLocal(parts.map((p) => p.blob_id));
-      this.logger.log(
-        `bucket ${row.bucket}: deleted this node's copy (${removed + parts.length} blob(s)) after its move to ${row.targetNode}`,
-      );
+      this.logger.log(`bucket ${row.bucket}: deleted this node's copy (${removed} blob(s)) after its move to ${row.targetNode}`);
     }
     // Blobs deleted from the bucket since the copy have no registry row: the orphan sweep takes them.
     await this.update(row, { status: 'completed', completedAt: Date.now() });
@@ -363,6 +331,31 @@ export class BucketMigrationService implements OnApplicationBootstrap, OnApplica
     this.retries.delete(row.id);
     this.logger.error(`migration ${row.id} of bucket ${row.bucket} failed after ${attempts} attempts: ${message}`);
     await this.update(row, { status: 'failed', error: message, completedAt: Date.now() }).catch(() => undefined);
+  }
+
+  /**
+   * The blobs a bucket references, page by page: those of every object version (`objects`: how
+   * many versions the page holds), then the parts of multipart uploads in progress (completed
+   * later on whichever node then holds the bucket: their bytes move too).
+   */
+  private async *blobPages(bucketId: string): AsyncGenerator<{ ids: string[]; objects: number }> {
+    let after = '';
+    for (;;) {
+      const page = await this.db.repo(ObjectEntity).find({
+        select: { id: true, manifest: true },
+        where: { bucketId, id: MoreThan(after) },
+        order: { id: 'ASC' },
+        take: PAGE,
+      });
+      if (page.length === 0) break;
+      after = page[page.length - 1].id;
+      yield { ids: page.flatMap((o) => o.manifest.map((e) => e.b)), objects: page.length };
+    }
+    const parts: Array<{ blob_id: string }> = await this.db.dataSource.query(
+      'SELECT p.blob_id FROM upload_parts p JOIN multipart_uploads u ON u.upload_id = p.upload_id WHERE u.bucket_id = $1',
+      [bucketId],
+    );
+    for (let i = 0; i < parts.length; i += PAGE) yield { ids: parts.slice(i, i + PAGE).map((p) => p.blob_id), objects: 0 };
   }
 
   private async update(row: ClusterMigrationEntity, changes: Partial<ClusterMigrationEntity>): Promise<void> {

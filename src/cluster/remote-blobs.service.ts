@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import { DomainError } from '../common/domain-error';
 import { RemoteBlobs } from '../storage/remote-blobs';
 import { BlobNotFoundError, BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from '../storage/storage-backend';
-import { ClusterInternalService, InternalRequestContext } from './cluster-internal.service';
+import { ClusterInternalService, InternalRequestContext, json } from './cluster-internal.service';
 import { ClusterNodesService } from './cluster-nodes.service';
 import { sha256Hex, signInternalRequest, UNSIGNED_STREAM } from './internal-auth';
 
@@ -224,12 +224,4 @@ function drain(res: IncomingMessage): Promise<string> {
     res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     res.on('error', reject);
   });
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
 }

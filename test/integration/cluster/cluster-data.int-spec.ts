@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
@@ -15,7 +13,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { eventually } from '../../support/eventually';
-import { startTestCluster, TestCluster, TestNode } from '../../support/cluster';
+import { blobBytes, startTestCluster, TestCluster, TestNode } from '../../support/cluster';
 import { uniqueBucket } from '../../support/start-server';
 
 /**
@@ -34,24 +32,6 @@ const statusOf = (p: Promise<unknown>) =>
     () => 200,
     (err: { $metadata?: { httpStatusCode?: number } }) => err.$metadata?.httpStatusCode,
   );
-
-/** Bytes stored in a node's blob directory (its local volume). */
-export const blobBytes = (dataDir: string): number => {
-  let total = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else total += statSync(path).size;
-    }
-  };
-  try {
-    walk(join(dataDir, 'blobs'));
-  } catch {
-    // no blob yet
-  }
-  return total;
-};
 
 (BASE_URL ? describe : describe.skip)('data across cluster nodes (skipped without TEST_DATABASE_URL)', () => {
   let cluster: TestCluster;
