@@ -157,7 +157,7 @@ describe('web console operations and edge cases (Chromium)', () => {
     const nodes = page.getByRole('region', { name: 'Nodes' });
     await nodes.getByText('this node', { exact: true }).waitFor();
     await page.getByRole('region', { name: 'Cluster replication' }).getByText('Not available on this server yet.').waitFor();
-    await page.getByRole('region', { name: 'Bucket migrations' }).getByText('Not available on this server yet.').waitFor();
+    await page.getByRole('region', { name: 'Bucket migrations' }).getByText('None yet.').waitFor();
     await page.getByRole('button', { name: 'Check health now' }).click();
     await page.getByText(/^Health checked: /).waitFor();
     // A single node: the page says how a cluster forms; node membership actions need one.

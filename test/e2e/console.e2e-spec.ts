@@ -448,7 +448,7 @@ describe('web console (Chromium)', () => {
     await page.getByRole('cell', { name: 'local', exact: true }).first().waitFor();
     // Replication answers 501: the page says so, in the server's words; migrations list what there is (none).
     await page.getByRole('region', { name: 'Cluster replication' }).getByText('Not available on this server yet.').waitFor();
-    await page.getByRole('region', { name: 'Bucket migrations' }).getByText('[]').waitFor();
+    await page.getByRole('region', { name: 'Bucket migrations' }).getByText('None yet.').waitFor();
     await screenshot(page, '20-cluster');
     // A setting refused by the server: its words next to the field.
     await page.goto(url('/settings'));
