@@ -240,6 +240,14 @@ export class BucketsService {
     }
   }
 
+  /** assertHeldHere for a read: a replica of the bucket may serve it while the owner is down (read failover). */
+  async assertReadableHere(bucket: BucketEntity): Promise<void> {
+    const self = this.config.cluster?.nodeId;
+    if (self === undefined || !bucket.nodeId || bucket.nodeId === self) return;
+    if (await this.placement?.servesReadsOf(bucket)) return;
+    this.assertHeldHere(bucket);
+  }
+
   /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
   async delete(name: string): Promise<void> {
     const released: string[] = [];

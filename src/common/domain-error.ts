@@ -71,7 +71,8 @@ export type DomainErrorCode =
   /** A cluster operation that conflicts with the cluster's state (remove a live node, cluster mode off…). */
   | 'ClusterConflict'
   /** The node that holds a bucket cannot be reached. */
-  | 'ClusterNodeUnavailable';
+  | 'ClusterNodeUnavailable'
+  | 'ClusterReplicationRuleNotFound';
 
 /** A rule of the domain was broken. Thrown by services; each transport translates it once. */
 export class DomainError extends Error {

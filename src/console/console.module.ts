@@ -37,6 +37,7 @@ import { UsageController } from './controllers/usage.controller';
 import { BucketReplicationController } from './controllers/bucket-replication.controller';
 import { ClusterNotImplementedController } from './controllers/not-implemented.controller';
 import { ClusterController } from './controllers/cluster.controller';
+import { ClusterReplicationController } from './controllers/cluster-replication.controller';
 import { SystemController } from './controllers/system.controller';
 import { TenantsController } from './controllers/tenants.controller';
 import { UserPoliciesController } from './controllers/user-policies.controller';
@@ -101,6 +102,7 @@ import { StorageAccess } from './storage-access';
     ProfilingController,
     NotificationsController,
     ClusterController,
+    ClusterReplicationController,
     ClusterNotImplementedController,
     BucketReplicationController,
     // storage routes

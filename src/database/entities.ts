@@ -21,6 +21,8 @@ import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
 import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
 import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
+import { ClusterReplicationRuleEntity } from '../cluster/entities/cluster-replication-rule.entity';
+import { ClusterReplicationTaskEntity } from '../cluster/entities/cluster-replication-task.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -46,4 +48,6 @@ export const ENTITIES = [
   EventOutboxEntity,
   ClusterNodeEntity,
   ClusterHealthEventEntity,
+  ClusterReplicationRuleEntity,
+  ClusterReplicationTaskEntity,
 ];

@@ -390,6 +390,7 @@ export class ObjectsService {
               storedVersionId: row.versionId,
               tags: row.tags,
               replica: row.replicationStatus === REPLICA,
+              releasedBlobs: released,
             };
             // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
             if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
@@ -576,7 +577,7 @@ export class ObjectsService {
 
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
-    this.buckets.assertHeldHere(bucket);
+    await this.buckets.assertReadableHere(bucket);
     const row = await this.entity(bucket, key, opts.versionId);
     this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
@@ -639,7 +640,7 @@ export class ObjectsService {
           await this.db.delete(m, ObjectEntity, { id: row.id });
           await this.credit(m, current, row);
           await this.blobs.unregister(m, released);
-          await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key }], opts.origin);
+          await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key, releasedBlobs: released }], opts.origin);
           return;
         }
         const marker: ObjectEntity = Object.assign(new ObjectEntity(), {
@@ -663,7 +664,12 @@ export class ObjectsService {
         await this.db.insert(m, ObjectEntity, [marker]);
         await this.blobs.unregister(m, released);
         outcome = { versionId: marker.versionId, deleteMarker: true };
-        await this.events.record(m, current, [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId }], opts.origin);
+        await this.events.record(
+          m,
+          current,
+          [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId, releasedBlobs: released }],
+          opts.origin,
+        );
       }),
     );
     await this.blobs.release(released);
@@ -696,7 +702,12 @@ export class ObjectsService {
         await this.ensureLatest(m, bucket.id, key);
         await this.blobs.unregister(m, released);
         outcome = { versionId, deleteMarker: row.isDeleteMarker };
-        await this.events.record(m, bucket, [{ eventName: removedEvent(opts, false), key, versionId }], opts.origin);
+        await this.events.record(
+          m,
+          bucket,
+          [{ eventName: removedEvent(opts, false), key, versionId, releasedBlobs: released }],
+          opts.origin,
+        );
       }),
     );
     await this.blobs.release(released);

@@ -70,6 +70,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   ClusterNodeNotFound: HttpStatus.NOT_FOUND,
   ClusterConflict: HttpStatus.CONFLICT,
   ClusterNodeUnavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  ClusterReplicationRuleNotFound: HttpStatus.NOT_FOUND,
 };
 
 export const AUTH_ERROR_STATUS: Record<AuthErrorCode, HttpStatus> = {
