@@ -110,7 +110,9 @@ export class BucketLocationService extends BucketPlacement {
   async servesReadsOf(bucket: { name: string; nodeId: string | null }): Promise<boolean> {
     if (!this.nodes.enabled || bucket.nodeId === null || bucket.nodeId === this.nodes.nodeId) return false;
     if ((await this.nodeMap()).get(bucket.nodeId)?.health === 'healthy') return false;
-    const rules = await this.db.repo(ClusterReplicationRuleEntity).find({ select: { targetNodeIds: true }, where: { bucketName: bucket.name, enabled: true } });
+    const rules = await this.db
+      .repo(ClusterReplicationRuleEntity)
+      .find({ select: { targetNodeIds: true }, where: { bucketName: bucket.name, enabled: true } });
     return rules.some((r) => r.targetNodeIds.includes(this.nodes.nodeId));
   }
 

@@ -37,6 +37,8 @@ export async function startTestCluster(baseUrl: string, names: string[], env: Re
       dataDir,
       databaseUrl: db.url,
       fsync: false,
+      // Three processes boot at once on a shared CI machine.
+      readyTimeoutMs: 90_000,
       env: {
         CLUSTER_ENABLED: 'true',
         CLUSTER_SECRET: TEST_CLUSTER_SECRET,

@@ -17,8 +17,6 @@ describe('routes of later milestones, and cluster routes on a single node', () =
   afterAll(async () => server?.close());
 
   it.each([
-    ['GET', '/api/v1/cluster/replication', /replication/i],
-    ['POST', '/api/v1/cluster/replication/bulk', /replication/i],
     ['POST', '/api/v1/cluster/buckets/some-bucket/migrate', /migration/i],
     ['GET', '/api/v1/cluster/migrations/m1', /migration/i],
   ])('%s %s answers 501 NotImplemented naming what is missing', async (method, path, what) => {
@@ -29,6 +27,20 @@ describe('routes of later milestones, and cluster routes on a single node', () =
     expect(body.error).toMatch(/not implemented/);
     expect(body.error).toMatch(what);
     expect(body.message).toBe(body.error);
+  });
+
+  it('cluster replication on a single node: no rules; creating one answers 409 naming cluster mode', async () => {
+    const list = (await (await call('GET', '/api/v1/cluster/replication')).json()) as { data: unknown[] };
+    expect(list.data).toEqual([]);
+    for (const path of ['/api/v1/cluster/replication', '/api/v1/cluster/replication/bulk']) {
+      const res = await fetch(`${server.consoleUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ source_bucket: 'b1', destination_node_id: 'node-2' }),
+      });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { message: string }).message).toMatch(/CLUSTER_ENABLED/);
+    }
   });
 
   it('describes the single node: status, config, nodes, health', async () => {
