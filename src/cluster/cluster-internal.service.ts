@@ -155,7 +155,8 @@ export class ClusterInternalService {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+/** Answers an internal request with a small JSON document. */
+export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');

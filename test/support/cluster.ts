@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, startChildServer } from './child-server';
@@ -86,4 +86,22 @@ export async function metricOf(node: TestNode, name: string): Promise<number | u
   const text = await (await fetch(`${node.server.endpoint}/metrics`)).text();
   const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
   return m ? Number(m[1]) : undefined;
+}
+
+/** Bytes stored in a node's blob directory (its local volume). */
+export function blobBytes(dataDir: string): number {
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else total += statSync(path).size;
+    }
+  };
+  try {
+    walk(join(dataDir, 'blobs'));
+  } catch {
+    // no blob yet
+  }
+  return total;
 }

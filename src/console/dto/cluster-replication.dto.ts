@@ -31,26 +31,8 @@ class ReplicationTargetsDto {
   replicate_deletes?: boolean;
 }
 
-export class CreateClusterReplicationDto extends ReplicationTargetsDto {
-  @ApiPropertyOptional({ description: 'The bucket to replicate (MaxIOFS field; `bucket` is accepted too)' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 63)
-  source_bucket?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsString()
-  @Length(1, 63)
-  bucket?: string;
-
-  @ApiPropertyOptional({
-    description: 'MaxIOFS field: a replica has the same name on every node; when sent, it must equal the source bucket',
-  })
-  @IsOptional()
-  @IsString()
-  destination_bucket?: string;
-
+/** What a rule may change after its creation. */
+export class UpdateClusterReplicationDto extends ReplicationTargetsDto {
   @ApiPropertyOptional({ description: 'Default true' })
   @IsOptional()
   @IsBoolean()
@@ -70,24 +52,25 @@ export class CreateClusterReplicationDto extends ReplicationTargetsDto {
   sync_interval_seconds?: number;
 }
 
-export class UpdateClusterReplicationDto extends ReplicationTargetsDto {
-  @ApiPropertyOptional()
+export class CreateClusterReplicationDto extends UpdateClusterReplicationDto {
+  @ApiPropertyOptional({ description: 'The bucket to replicate (MaxIOFS field; `bucket` is accepted too)' })
   @IsOptional()
-  @IsBoolean()
-  enabled?: boolean;
+  @IsString()
+  @Length(1, 63)
+  source_bucket?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @IsBoolean()
-  replicate_metadata?: boolean;
+  @IsString()
+  @Length(1, 63)
+  bucket?: string;
 
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({
+    description: 'MaxIOFS field: a replica has the same name on every node; when sent, it must equal the source bucket',
+  })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(86_400)
-  sync_interval_seconds?: number;
+  @IsString()
+  destination_bucket?: string;
 }
 
 export class BulkClusterReplicationDto extends ReplicationTargetsDto {

@@ -1,6 +1,4 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -14,7 +12,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { eventually } from '../../support/eventually';
-import { healthSeenBy, metricOf, startTestCluster, TestCluster, TestNode } from '../../support/cluster';
+import { blobBytes, healthSeenBy, metricOf, startTestCluster, TestCluster, TestNode } from '../../support/cluster';
 import { uniqueBucket } from '../../support/start-server';
 
 /**
@@ -32,24 +30,6 @@ if (!BASE_URL) {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const bodyBytes = async (body: unknown) =>
   Buffer.from(await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-
-/** Bytes in a node's blob directory (its local volume). */
-const blobBytes = (dataDir: string): number => {
-  let total = 0;
-  const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
-      if (e.isDirectory()) walk(path);
-      else total += statSync(path).size;
-    }
-  };
-  try {
-    walk(join(dataDir, 'blobs'));
-  } catch {
-    // no blob yet
-  }
-  return total;
-};
 
 /** An SDK call's outcome: the value, or the HTTP status and Retry-After of its error. */
 async function outcome<T>(

@@ -32,11 +32,15 @@ describe('routes of later milestones, and cluster routes on a single node', () =
   it('cluster replication on a single node: no rules; creating one answers 409 naming cluster mode', async () => {
     const list = (await (await call('GET', '/api/v1/cluster/replication')).json()) as { data: unknown[] };
     expect(list.data).toEqual([]);
-    for (const path of ['/api/v1/cluster/replication', '/api/v1/cluster/replication/bulk']) {
+    const bodies: Array<[string, object]> = [
+      ['/api/v1/cluster/replication', { source_bucket: 'b1', destination_node_id: 'node-2' }],
+      ['/api/v1/cluster/replication/bulk', { destination_node_id: 'node-2' }],
+    ];
+    for (const [path, body] of bodies) {
       const res = await fetch(`${server.consoleUrl}${path}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ source_bucket: 'b1', destination_node_id: 'node-2' }),
+        body: JSON.stringify(body),
       });
       expect(res.status).toBe(409);
       expect(((await res.json()) as { message: string }).message).toMatch(/CLUSTER_ENABLED/);

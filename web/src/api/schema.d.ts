@@ -2339,17 +2339,17 @@ export interface components {
             prefix?: string;
             /** @description Deleted versions' copies are dropped on the targets (default true) */
             replicate_deletes?: boolean;
-            /** @description The bucket to replicate (MaxIOFS field; `bucket` is accepted too) */
-            source_bucket?: string;
-            bucket?: string;
-            /** @description MaxIOFS field: a replica has the same name on every node; when sent, it must equal the source bucket */
-            destination_bucket?: string;
             /** @description Default true */
             enabled?: boolean;
             /** @description MaxIOFS field; metadata is always current on every node (one shared catalog) */
             replicate_metadata?: boolean;
             /** @description MaxIOFS field, kept as given; copies are queued at every change, not on an interval */
             sync_interval_seconds?: number;
+            /** @description The bucket to replicate (MaxIOFS field; `bucket` is accepted too) */
+            source_bucket?: string;
+            bucket?: string;
+            /** @description MaxIOFS field: a replica has the same name on every node; when sent, it must equal the source bucket */
+            destination_bucket?: string;
         };
         BulkClusterReplicationDto: {
             /** @description Node that receives a copy of every object version (MaxIOFS field) */
@@ -2372,8 +2372,11 @@ export interface components {
             prefix?: string;
             /** @description Deleted versions' copies are dropped on the targets (default true) */
             replicate_deletes?: boolean;
+            /** @description Default true */
             enabled?: boolean;
+            /** @description MaxIOFS field; metadata is always current on every node (one shared catalog) */
             replicate_metadata?: boolean;
+            /** @description MaxIOFS field, kept as given; copies are queued at every change, not on an interval */
             sync_interval_seconds?: number;
         };
         ReplicationDestinationDto: {
