@@ -23,6 +23,18 @@ const MAX_BACKOFF_MS = 30_000;
 const FAILOVER_TTL_MS = 1_000;
 /** How often a node drops the rules and queued copies of buckets deleted since. */
 const CLEANUP_MS = 30_000;
+/** Advisory lock space (two-int form, apart from the bigint locks of objects and migrations) of a bucket's rules. */
+const RULES_LOCK_SPACE = 5_205;
+
+/**
+ * A bucket's rules change under an exclusive transaction lock, and every object change takes it
+ * shared before reading them: a write that commits after a rule's initial sync has read the rule,
+ * and one that did not read it committed before that sync's scan (which then includes it).
+ */
+async function lockRules(m: EntityManager, bucket: string, mode: 'shared' | 'exclusive'): Promise<void> {
+  const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  await m.query(`SELECT ${fn}($1, hashtext($2))`, [RULES_LOCK_SPACE, bucket]);
+}
 
 export interface ReplicationRuleView {
   id: string;
@@ -162,6 +174,7 @@ export class ClusterReplicationService implements OnApplicationBootstrap, OnAppl
       updatedAt: now,
     });
     const queued = await this.db.tx(async (m) => {
+      await lockRules(m, bucket.name, 'exclusive');
       const clash = (await m.find(ClusterReplicationRuleEntity, { where: { bucketName: bucket.name } })).find((r) =>
         r.targetNodeIds.some((t) => targets.includes(t)),
       );
@@ -186,6 +199,7 @@ export class ClusterReplicationService implements OnApplicationBootstrap, OnAppl
     const enabled = changes.enabled ?? rule.enabled;
     const prefix = changes.prefix ?? rule.prefix;
     const queued = await this.db.tx(async (m) => {
+      await lockRules(m, bucket.name, 'exclusive');
       const dropped = rule.targetNodeIds.filter((t) => !targets.includes(t) || !enabled);
       if (dropped.length) await m.delete(ClusterReplicationTaskEntity, { ruleId: id, targetNodeId: In(dropped) });
       // Newly named targets (or all of them when the rule comes back on, or its prefix widens) get the existing versions.
@@ -302,6 +316,7 @@ export class ClusterReplicationService implements OnApplicationBootstrap, OnAppl
   // --- the write side (inside the change's transaction) ---
 
   private async record(m: EntityManager, bucket: EventBucket & { id: string }, changes: readonly ObjectChange[]): Promise<void> {
+    await lockRules(m, bucket.name, 'shared');
     const rules = await m.find(ClusterReplicationRuleEntity, { where: { bucketName: bucket.name, enabled: true } });
     if (rules.length === 0) return;
     const now = Date.now();
