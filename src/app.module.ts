@@ -2,6 +2,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module';
 import { AppConfig } from './config/app-config';
 import { ClusterModule } from './cluster/cluster.module';
+import { ClusterReplicationModule } from './cluster/cluster-replication.module';
 import { ConfigModule } from './config/config.module';
 import { ConsoleModule } from './console/console.module';
 import { CacheInvalidation } from './common/cache-invalidation';
@@ -46,6 +47,7 @@ export class AppModule {
         DatabaseModule,
         NotificationsModule,
         ClusterModule,
+        ClusterReplicationModule,
         SettingsModule,
         StorageModule,
         EncryptionModule,

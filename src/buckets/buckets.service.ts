@@ -264,6 +264,19 @@ export class BucketsService {
     return current;
   }
 
+  /**
+   * The node whose volume serves a read of `bucket`: its owner (streamed from there when that is
+   * another node), or this node when it holds a replica and serves reads while the owner is down
+   * (read failover, cluster replication). null outside cluster mode: the local volume.
+   */
+  async readSourceOf(bucket: BucketEntity): Promise<string | null> {
+    const self = this.config.cluster?.nodeId;
+    if (self === undefined || !bucket.nodeId || bucket.nodeId === self) return bucket.nodeId;
+    if (await this.placement?.servesReadsOf(bucket)) return self;
+    return bucket.nodeId;
+  }
+
+
   /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
   async delete(name: string): Promise<void> {
     const released: string[] = [];

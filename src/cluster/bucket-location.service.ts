@@ -5,6 +5,7 @@ import { ALL_ENTRIES, CacheInvalidation } from '../common/cache-invalidation';
 import { DomainError } from '../common/domain-error';
 import { DatabaseService } from '../database/database.service';
 import { ClusterNodesService, ClusterNodeView } from './cluster-nodes.service';
+import { ClusterReplicationRuleEntity } from './entities/cluster-replication-rule.entity';
 
 /** Bucket owners change only by deletion/creation (invalidated across nodes) or a migration: a long lifetime is safe. */
 const LOCATION_TTL_MS = 30_000;
@@ -103,6 +104,16 @@ export class BucketLocationService extends BucketPlacement {
     const node = (await this.nodeMap()).get(nodeId);
     if (!node) throw new DomainError('ClusterNodeUnavailable', `bucket ${bucket} belongs to node ${nodeId}, which is not registered`);
     return node;
+  }
+
+  /** Whether this node holds a replica of `bucket` (an enabled cluster replication rule names it) and the owner is not healthy. */
+  async servesReadsOf(bucket: { name: string; nodeId: string | null }): Promise<boolean> {
+    if (!this.nodes.enabled || bucket.nodeId === null || bucket.nodeId === this.nodes.nodeId) return false;
+    if ((await this.nodeMap()).get(bucket.nodeId)?.health === 'healthy') return false;
+    const rules = await this.db
+      .repo(ClusterReplicationRuleEntity)
+      .find({ select: { targetNodeIds: true }, where: { bucketName: bucket.name, enabled: true } });
+    return rules.some((r) => r.targetNodeIds.includes(this.nodes.nodeId));
   }
 
   /** Drops one bucket's location (or all) from this node's cache. */

@@ -155,9 +155,21 @@ export class ClusterProxyService implements OnApplicationShutdown {
           done();
         }
       });
-      pipeline(req, upstream, (err) => {
-        if (err && !answered) upstream.destroy(err);
-      });
+      // No body (a read; or one sent again to a replica after its owner did not answer): nothing to pipe,
+      // and the client's request stays intact whatever happens upstream.
+      if (req.readableEnded || hasNoBody(req)) {
+        req.resume();
+        upstream.end();
+      } else {
+        pipeline(req, upstream, (err) => {
+          if (err && !answered) upstream.destroy(err);
+        });
+      }
     });
   }
+}
+
+function hasNoBody(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] === undefined && (length === undefined || length === '0');
 }

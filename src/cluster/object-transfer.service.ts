@@ -9,7 +9,7 @@ import { ObjectEntity } from '../objects/entities/object.entity';
 import { BlobEntity } from '../storage/blob.entity';
 import { BlobStore } from '../storage/blob-store.service';
 import { BlobNotFoundError } from '../storage/storage-backend';
-import { ClusterInternalService, InternalRequestContext } from './cluster-internal.service';
+import { ClusterInternalService, InternalRequestContext, json } from './cluster-internal.service';
 import { ClusterNodesService } from './cluster-nodes.service';
 import { signInternalRequest, UNSIGNED_STREAM } from './internal-auth';
 
@@ -267,23 +267,23 @@ export class ObjectTransferService implements OnApplicationShutdown {
     }
     if (!BLOB_ID.test(id) || claims.id !== id || !Number.isSafeInteger(claims.size) || claims.size < 0) {
       req.resume();
-      return reply(res, 400, { error: 'BadRequest', message: 'blob id, path and claims disagree' });
+      return json(res, 400, { error: 'BadRequest', message: 'blob id, path and claims disagree' });
     }
     const registered = await this.db.repo(BlobEntity).findOne({ where: { id } });
     if (!registered) {
       req.resume();
-      return reply(res, 410, { error: 'Gone', message: `blob ${id} is not registered (its version was deleted)` });
+      return json(res, 410, { error: 'Gone', message: `blob ${id} is not registered (its version was deleted)` });
     }
     if (registered.size !== claims.size) {
       req.resume();
-      return reply(res, 409, { error: 'Conflict', message: `blob ${id} is registered with ${registered.size} bytes, not ${claims.size}` });
+      return json(res, 409, { error: 'Conflict', message: `blob ${id} is registered with ${registered.size} bytes, not ${claims.size}` });
     }
     const { size } = await this.blobs.writeAs(id, req, (n) => {
       if (n !== registered.size) throw new Error(`blob ${id}: received ${n} of ${registered.size} bytes`);
     });
     this.received.blobs++;
     this.received.bytes += size;
-    reply(res, 200, { id, size, node: this.nodes.nodeId });
+    json(res, 200, { id, size, node: this.nodes.nodeId });
   }
 
   private async held(ids: string[]): Promise<string[]> {
@@ -314,12 +314,4 @@ function idsOf(body: unknown): string[] {
   const ids = (body as { ids?: unknown } | null)?.ids;
   if (!Array.isArray(ids)) return [];
   return ids.filter((x): x is string => typeof x === 'string' && BLOB_ID.test(x)).slice(0, MAX_IDS);
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
 }

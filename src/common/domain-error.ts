@@ -74,7 +74,8 @@ export type DomainErrorCode =
   /** The node that holds a bucket cannot be reached. */
   | 'ClusterNodeUnavailable'
   /** Writes to a bucket are held back for a moment while it moves to another node (503, Retry-After). */
-  | 'BucketMigrating';
+  | 'BucketMigrating'
+  | 'ClusterReplicationRuleNotFound';
 
 /** A rule of the domain was broken. Thrown by services; each transport translates it once. */
 export class DomainError extends Error {

@@ -35,9 +35,9 @@ import { PresignController } from './controllers/presign.controller';
 import { SharesController } from './controllers/shares.controller';
 import { UsageController } from './controllers/usage.controller';
 import { BucketReplicationController } from './controllers/bucket-replication.controller';
-import { ClusterNotImplementedController } from './controllers/not-implemented.controller';
 import { ClusterController } from './controllers/cluster.controller';
 import { ClusterMigrationsController } from './controllers/cluster-migrations.controller';
+import { ClusterReplicationController } from './controllers/cluster-replication.controller';
 import { SystemController } from './controllers/system.controller';
 import { TenantsController } from './controllers/tenants.controller';
 import { UserPoliciesController } from './controllers/user-policies.controller';
@@ -103,7 +103,7 @@ import { StorageAccess } from './storage-access';
     NotificationsController,
     ClusterController,
     ClusterMigrationsController,
-    ClusterNotImplementedController,
+    ClusterReplicationController,
     BucketReplicationController,
     // storage routes
     BucketsController,

@@ -4,6 +4,7 @@
  */
 export const OPS_AUDIT_RESOURCE = {
   setting: 'setting',
+  clusterReplication: 'cluster_replication',
   metrics: 'metrics',
   performance: 'performance',
   logging: 'logging',
@@ -15,6 +16,7 @@ export const OPS_AUDIT_RESOURCE = {
 
 export const OPS_AUDIT_ACTION = {
   update: 'update',
+  bulk: 'bulk',
   reset: 'reset',
   sample: 'sample',
   testSyslog: 'test_syslog',

@@ -22,6 +22,8 @@ import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
 import { ClusterMigrationEntity } from '../cluster/entities/cluster-migration.entity';
 import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
+import { ClusterReplicationRuleEntity } from '../cluster/entities/cluster-replication-rule.entity';
+import { ClusterReplicationTaskEntity } from '../cluster/entities/cluster-replication-task.entity';
 
 export const ENTITIES = [
   UserEntity,
@@ -48,4 +50,6 @@ export const ENTITIES = [
   ClusterNodeEntity,
   ClusterMigrationEntity,
   ClusterHealthEventEntity,
+  ClusterReplicationRuleEntity,
+  ClusterReplicationTaskEntity,
 ];

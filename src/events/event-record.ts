@@ -43,6 +43,8 @@ export interface ObjectChange {
   tags?: Record<string, string> | null;
   /** A replica written by another server's replication: not replicated again. */
   replica?: boolean;
+  /** The blobs the change released (a deleted or replaced version's bytes): their copies on other nodes go too. */
+  releasedBlobs?: string[];
 }
 
 export interface EventBucket {

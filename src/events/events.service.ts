@@ -39,6 +39,12 @@ export interface DeadLetter {
   createdAt: Date;
 }
 
+/**
+ * Another writer of rows that must commit with an object change, or not at all (the cluster
+ * replication queue): runs inside the change's transaction, before the notification rows.
+ */
+export type ChangeRecorder = (m: EntityManager, bucket: EventBucket & { id: string }, changes: readonly ObjectChange[]) => Promise<void>;
+
 /** Wakes the dispatcher (set by it): rows were written and will be visible after their commit. */
 export type OutboxListener = () => void;
 
@@ -54,6 +60,7 @@ export class EventsService {
   private readonly serverTargets = new Map<string, NotificationTarget>();
   private readonly warnedArns = new Set<string>();
   private listener: OutboxListener = () => undefined;
+  private readonly recorders: ChangeRecorder[] = [];
 
   constructor(
     private readonly db: DatabaseService,
@@ -72,6 +79,10 @@ export class EventsService {
       }
       this.serverTargets.set(name, t);
     }
+  }
+
+  addRecorder(recorder: ChangeRecorder): void {
+    this.recorders.push(recorder);
   }
 
   onRecorded(listener: OutboxListener): void {
@@ -103,6 +114,7 @@ export class EventsService {
     changes: readonly ObjectChange[],
     origin?: EventOrigin,
   ): Promise<boolean> {
+    for (const recorder of this.recorders) await recorder(m, bucket, changes);
     const rules = await this.configs.notificationRulesOf(bucket.id, m);
     const replication = await this.configs.replicationRulesOf(bucket.id, m);
     if (!rules?.length && !replication?.length) return false;

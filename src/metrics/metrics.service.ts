@@ -13,6 +13,7 @@ export const METRIC = {
   clusterNodesTotal: 'cluster_nodes_total',
   clusterNodesHealthy: 'cluster_nodes_healthy',
   clusterCacheHitRatio: 'cluster_cache_hit_ratio',
+  clusterReplicationPending: 'cluster_replication_objects_pending',
 } as const;
 
 /** Operation names the S3 server records for its health endpoints and node-to-node calls: not S3 operations, left out of the performance figures. */

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy, OnModuleInit, Optional } from '@ne
 import { Gauge, register } from 'prom-client';
 import { BucketLocationService } from '../cluster/bucket-location.service';
 import { ClusterNodesService } from '../cluster/cluster-nodes.service';
+import { ClusterReplicationService } from '../cluster/cluster-replication.service';
 import { DatabaseService } from '../database/database.service';
 import { TenantUsage, usageByTenant } from '../monitoring/storage-usage';
 import { METRIC } from './metrics.service';
@@ -14,7 +15,8 @@ export const NO_TENANT_LABEL = '';
 /**
  * The storage and cluster gauges of the MaxIOFS reference, computed when Prometheus scrapes
  * (collect()): bytes, objects and buckets per tenant; cluster_nodes_total / _healthy from the node
- * registry (1/1 for a single node), cluster_cache_hit_ratio from the bucket location cache. Registered here (not with makeGaugeProvider) so that each app instance's
+ * registry (1/1 for a single node), cluster_cache_hit_ratio from the bucket location cache, cluster_replication_objects_pending from the
+ * cluster replication queue. Registered here (not with makeGaugeProvider) so that each app instance's
  * collect reads its own database, and unregistered when the app closes.
  */
 @Injectable()
@@ -27,6 +29,7 @@ export class StorageGauges implements OnModuleInit, OnModuleDestroy {
     private readonly db: DatabaseService,
     @Optional() private readonly cluster?: ClusterNodesService,
     @Optional() private readonly locations?: BucketLocationService,
+    @Optional() private readonly replication?: ClusterReplicationService,
   ) {}
 
   onModuleInit(): void {
@@ -55,6 +58,28 @@ export class StorageGauges implements OnModuleInit, OnModuleDestroy {
         this.set(locations?.stats().hitRatio ?? 0);
       },
     );
+    this.replicationGauge();
+  }
+
+  private replicationGauge(): void {
+    const pending = () => this.pendingCopies();
+    this.gauge(
+      METRIC.clusterReplicationPending,
+      'Object copies the cluster replication queue still has to make (the whole cluster: the queue is shared; 0 on a single node)',
+      [],
+      async function (this: Gauge) {
+        this.set(await pending());
+      },
+    );
+  }
+
+  private async pendingCopies(): Promise<number> {
+    try {
+      return (await this.replication?.pending())?.total ?? 0;
+    } catch (err) {
+      this.logger.warn(`reading the cluster replication queue for the metrics failed: ${err}`);
+      return 0;
+    }
   }
 
   onModuleDestroy(): void {

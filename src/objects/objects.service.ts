@@ -406,6 +406,7 @@ export class ObjectsService {
               storedVersionId: row.versionId,
               tags: row.tags,
               replica: row.replicationStatus === REPLICA,
+              releasedBlobs: released,
             };
             // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
             if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
@@ -601,7 +602,8 @@ export class ObjectsService {
     const range = this.selectRange(row, opts.partNumber, opts.range);
     const start = range?.start ?? 0;
     const end = range?.end ?? row.size - 1;
-    const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey, bucket.nodeId);
+    const source = await this.buckets.readSourceOf(bucket);
+    const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey, source);
     return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null, ...partChecksumsOf(row, opts.partNumber) };
   }
 
@@ -657,7 +659,7 @@ export class ObjectsService {
           await this.db.delete(m, ObjectEntity, { id: row.id });
           await this.credit(m, current, row);
           await this.blobs.unregister(m, released);
-          await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key }], opts.origin);
+          await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key, releasedBlobs: released }], opts.origin);
           return;
         }
         const marker: ObjectEntity = Object.assign(new ObjectEntity(), {
@@ -681,7 +683,12 @@ export class ObjectsService {
         await this.db.insert(m, ObjectEntity, [marker]);
         await this.blobs.unregister(m, released);
         outcome = { versionId: marker.versionId, deleteMarker: true };
-        await this.events.record(m, current, [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId }], opts.origin);
+        await this.events.record(
+          m,
+          current,
+          [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId, releasedBlobs: released }],
+          opts.origin,
+        );
       }),
     );
     await this.blobs.release(released, bucket.nodeId);
@@ -714,7 +721,12 @@ export class ObjectsService {
         await this.ensureLatest(m, bucket.id, key);
         await this.blobs.unregister(m, released);
         outcome = { versionId, deleteMarker: row.isDeleteMarker };
-        await this.events.record(m, bucket, [{ eventName: removedEvent(opts, false), key, versionId }], opts.origin);
+        await this.events.record(
+          m,
+          bucket,
+          [{ eventName: removedEvent(opts, false), key, versionId, releasedBlobs: released }],
+          opts.origin,
+        );
       }),
     );
     await this.blobs.release(released, bucket.nodeId);

@@ -2,14 +2,20 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Optional } from '@nestjs/common';
 import { BucketLocationService } from '../cluster/bucket-location.service';
 import { ClusterProxyService, ForwardVerdict, OwnerUnreachableError } from '../cluster/cluster-proxy.service';
-import { ClusterNodesService } from '../cluster/cluster-nodes.service';
+import { ClusterNodesService, ClusterNodeView } from '../cluster/cluster-nodes.service';
+import { ClusterReplicationService } from '../cluster/cluster-replication.service';
 import { IamService, ResolvedAccessKey } from '../iam/iam.service';
+import { BlobNotFoundError } from '../storage/storage-backend';
 import type { AuthResult, PayloadMode } from './auth/auth.types';
 import { deriveSigningKey } from './auth/sigv4/signing-key';
 import { S3Error } from './errors/s3-error';
 
 /** Seconds a client is told to wait when a bucket's node cannot be reached. */
 const RETRY_AFTER_SECONDS = '5';
+
+function unavailable(message: string): S3Error {
+  return new S3Error('ServiceUnavailable', { message, headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
+}
 
 /** What the entry node tells the owner about an authenticated request (signed with it). */
 interface ForwardClaims {
@@ -45,6 +51,7 @@ export class S3ClusterForwarding {
     @Optional() private readonly nodes?: ClusterNodesService,
     @Optional() private readonly locations?: BucketLocationService,
     @Optional() private readonly proxy?: ClusterProxyService,
+    @Optional() private readonly replication?: ClusterReplicationService,
   ) {}
 
   get enabled(): boolean {
@@ -89,8 +96,9 @@ export class S3ClusterForwarding {
   /**
    * Streams the request to the node holding `bucket` and the answer back; false when this node
    * serves it. A copy goes to the destination's owner, which streams the source from the node
-   * holding it (BlobStore); an unreachable or unhealthy owner answers 503 with Retry-After
-   * (nothing is accepted that the owner did not store).
+   * holding it (BlobStore). When the owner is unhealthy or cannot be reached, a read (GET, HEAD)
+   * fails over to a healthy replica of the bucket (cluster replication), a write answers 503 with
+   * Retry-After (nothing is accepted that the owner did not store).
    */
   async forwardIfRemote(
     req: IncomingMessage,
@@ -103,12 +111,6 @@ export class S3ClusterForwarding {
     if (!this.enabled) return false;
     const owner = await this.locations!.remoteOwner(bucket);
     if (!owner) return false;
-    if (owner.health !== 'healthy') {
-      throw new S3Error('ServiceUnavailable', {
-        message: `The node holding bucket ${bucket} (${owner.id}) is ${owner.health}; try again later.`,
-        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
-      });
-    }
     const { signingKey: _key, ...payload } = auth.payload as Extract<PayloadMode, { kind: 'chunked' }>;
     const claims: ForwardClaims = {
       v: 1,
@@ -118,17 +120,59 @@ export class S3ClusterForwarding {
       ip: req.socket?.remoteAddress ?? null,
       tls: secure,
     };
+    const encoded = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    const read = req.method === 'GET' || req.method === 'HEAD';
+    if (owner.health !== 'healthy') {
+      if (read) return this.failOver(req, res, bucket, owner, encoded);
+      throw unavailable(`The node holding bucket ${bucket} (${owner.id}) is ${owner.health}; try again later.`);
+    }
     try {
-      await this.proxy!.forward(req, res, owner, Buffer.from(JSON.stringify(claims)).toString('base64url'));
+      await this.proxy!.forward(req, res, owner, encoded);
     } catch (err) {
       if (err instanceof OwnerUnreachableError) {
-        throw new S3Error('ServiceUnavailable', {
-          message: `The node holding bucket ${bucket} (${owner.id}) cannot be reached; try again later.`,
-          headers: { 'Retry-After': RETRY_AFTER_SECONDS },
-        });
+        if (read && !res.headersSent) return this.failOver(req, res, bucket, owner, encoded);
+        throw unavailable(`The node holding bucket ${bucket} (${owner.id}) cannot be reached; try again later.`);
       }
       throw err;
     }
     return true;
   }
+
+  /**
+   * A read of a bucket whose owner is down, served by a replica: this node when it is the chosen
+   * one (false: serve it here), else streamed there. The catalog is PostgreSQL's, so listings,
+   * HEAD and metadata are current; a version whose bytes have not reached the replica yet answers
+   * 503 (see s3BlobMissing).
+   */
+  private async failOver(
+    req: IncomingMessage,
+    res: ServerResponse,
+    bucket: string,
+    owner: ClusterNodeView,
+    claims: string,
+  ): Promise<boolean> {
+    const replica = await this.replication?.failoverNode(bucket);
+    if (!replica)
+      throw unavailable(`The node holding bucket ${bucket} (${owner.id}) is down and the bucket has no healthy replica; try again later.`);
+    res.setHeader('x-cluster-served-by', replica.id);
+    if (replica.isLocal) return false;
+    try {
+      await this.proxy!.forward(req, res, replica, claims);
+    } catch (err) {
+      if (err instanceof OwnerUnreachableError) {
+        throw unavailable(
+          `Neither the node holding bucket ${bucket} (${owner.id}) nor its replica (${replica.id}) can be reached; try again later.`,
+        );
+      }
+      throw err;
+    }
+    return true;
+  }
+
+  /** The S3 answer to a blob this node does not hold: in cluster mode, a replica that has not received it yet (503). */
+  blobMissing(err: unknown): S3Error | null {
+    if (!this.enabled || !(err instanceof BlobNotFoundError)) return null;
+    return unavailable("This node does not hold this object's bytes (a replica that has not received them yet); try again later.");
+  }
+
 }

@@ -479,6 +479,8 @@ export class S3Server {
   private toS3Error(err: unknown, req: IncomingMessage, requestId: string, operation: string): S3Error {
     if (err instanceof S3Error) return err;
     if (err instanceof DomainError) return domainToS3(err);
+    const missing = this.forwarding?.blobMissing(err);
+    if (missing) return missing;
     const code = (err as NodeJS.ErrnoException)?.code;
     // The client's body broke off: only while the body is still arriving (a GET's request is complete).
     if (!req.complete && (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error)?.message === 'aborted')) {

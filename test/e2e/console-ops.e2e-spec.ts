@@ -152,11 +152,11 @@ describe('web console operations and edge cases (Chromium)', () => {
     }
   });
 
-  test('cluster: nodes and health, health check and cache; replication and migrations say they are not available', async () => {
+  test('cluster: nodes and health, health check and cache; replication rules and migrations (none on a single node)', async () => {
     await page.goto(url('/cluster'));
     const nodes = page.getByRole('region', { name: 'Nodes' });
     await nodes.getByText('this node', { exact: true }).waitFor();
-    await page.getByRole('region', { name: 'Cluster replication' }).getByText('Not available on this server yet.').waitFor();
+    await page.getByRole('region', { name: 'Cluster replication' }).getByText('None yet.').waitFor();
     await page.getByRole('region', { name: 'Bucket migrations' }).getByText('None yet.').waitFor();
     await page.getByRole('button', { name: 'Check health now' }).click();
     await page.getByText(/^Health checked: /).waitFor();

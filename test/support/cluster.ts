@@ -91,3 +91,17 @@ export async function startTestCluster(baseUrl: string, names: string[], env: Re
     },
   };
 }
+
+/** The health of `nodeId` as `observer` sees it in the registry (console API). */
+export async function healthSeenBy(observer: TestNode, nodeId: string): Promise<string | undefined> {
+  const res = await observer.console.get('cluster/nodes');
+  const nodes = (res.body?.data ?? []) as Array<{ id: string; health_status: string }>;
+  return nodes.find((n) => n.id === nodeId)?.health_status;
+}
+
+/** A Prometheus sample without labels from a node's /metrics page. */
+export async function metricOf(node: TestNode, name: string): Promise<number | undefined> {
+  const text = await (await fetch(`${node.server.endpoint}/metrics`)).text();
+  const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+  return m ? Number(m[1]) : undefined;
+}

@@ -4,6 +4,7 @@ import { BucketLocationService } from '../../cluster/bucket-location.service';
 import { ClusterHealthService, ClusterHealthSummary } from '../../cluster/cluster-health.service';
 import { ClusterProxyService } from '../../cluster/cluster-proxy.service';
 import { ClusterNodesService } from '../../cluster/cluster-nodes.service';
+import { ClusterReplicationService, PendingFigures } from '../../cluster/cluster-replication.service';
 import { DomainError } from '../../common/domain-error';
 import { Audit, ConsoleController, NoAudit, Roles } from '../decorators';
 import {
@@ -35,6 +36,7 @@ export class ClusterController {
     private readonly health: ClusterHealthService,
     private readonly locations: BucketLocationService,
     private readonly proxy: ClusterProxyService,
+    private readonly replication: ClusterReplicationService,
   ) {}
 
   @Post('initialize')
@@ -91,7 +93,7 @@ export class ClusterController {
       unavailable_nodes: s.counts.unhealthy,
       total_buckets: s.totalBuckets,
       local_buckets: s.localBuckets,
-      replicated_buckets: 0,
+      replicated_buckets: (await this.replication.list()).filter((r) => r.enabled).length,
       last_updated: s.checkedAt.toISOString(),
     });
   }
@@ -174,7 +176,8 @@ export class ClusterController {
   @NoAudit()
   @ApiOperation({ summary: 'Health summary: nodes by health, overall status, seconds since each heartbeat' })
   async healthSummary() {
-    return ok(toHealthDto(await this.health.summary()));
+    const [summary, pending] = await Promise.all([this.health.summary(), this.replication.pending()]);
+    return ok({ ...toHealthDto(summary), replication: toPendingDto(pending) });
   }
 
   @Get('health/history')
@@ -231,6 +234,16 @@ export class ClusterController {
       cleared,
     });
   }
+}
+
+/** The cluster replication queue (shared: every node shows the same figures). */
+function toPendingDto(p: PendingFigures) {
+  return {
+    objects_pending: p.total,
+    pending_by_node: p.byTarget,
+    retrying: p.retrying,
+    oldest_pending_at: p.oldestAt?.toISOString() ?? null,
+  };
 }
 
 function toHealthDto(h: ClusterHealthSummary) {

@@ -72,6 +72,7 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   ClusterConflict: HttpStatus.CONFLICT,
   ClusterNodeUnavailable: HttpStatus.SERVICE_UNAVAILABLE,
   BucketMigrating: HttpStatus.SERVICE_UNAVAILABLE,
+  ClusterReplicationRuleNotFound: HttpStatus.NOT_FOUND,
 };
 
 export const AUTH_ERROR_STATUS: Record<AuthErrorCode, HttpStatus> = {

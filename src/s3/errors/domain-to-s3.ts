@@ -75,6 +75,8 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   ClusterConflict: 'ServiceUnavailable',
   ClusterNodeUnavailable: 'ServiceUnavailable',
   BucketMigrating: 'ServiceUnavailable',
+  // Console-only.
+  ClusterReplicationRuleNotFound: 'InvalidArgument',
 };
 
 /** Domain messages that are safe and useful to show; others use the catalog's text. */

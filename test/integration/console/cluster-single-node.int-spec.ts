@@ -1,6 +1,6 @@
 import { startServer, TestServer, ROOT_ACCESS_KEY, ROOT_SECRET_KEY } from '../../support/start-server';
 
-describe('routes of later milestones, and cluster routes on a single node', () => {
+describe('cluster routes on a single node', () => {
   let server: TestServer;
   let token: string;
   const call = (method: string, path: string) =>
@@ -16,17 +16,22 @@ describe('routes of later milestones, and cluster routes on a single node', () =
   });
   afterAll(async () => server?.close());
 
-  it.each([
-    ['GET', '/api/v1/cluster/replication', /replication/i],
-    ['POST', '/api/v1/cluster/replication/bulk', /replication/i],
-  ])('%s %s answers 501 NotImplemented naming what is missing', async (method, path, what) => {
-    const res = await call(method, path);
-    expect(res.status).toBe(501);
-    const body = (await res.json()) as { success: boolean; error: string; message: string };
-    expect(body.success).toBe(false);
-    expect(body.error).toMatch(/not implemented/);
-    expect(body.error).toMatch(what);
-    expect(body.message).toBe(body.error);
+  it('cluster replication on a single node: no rules; creating one answers 409 naming cluster mode', async () => {
+    const list = (await (await call('GET', '/api/v1/cluster/replication')).json()) as { data: unknown[] };
+    expect(list.data).toEqual([]);
+    const bodies: Array<[string, object]> = [
+      ['/api/v1/cluster/replication', { source_bucket: 'b1', destination_node_id: 'node-2' }],
+      ['/api/v1/cluster/replication/bulk', { destination_node_id: 'node-2' }],
+    ];
+    for (const [path, body] of bodies) {
+      const res = await fetch(`${server.consoleUrl}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { message: string }).message).toMatch(/CLUSTER_ENABLED/);
+    }
   });
 
   it('describes the single node: status, config, nodes, health', async () => {
