@@ -49,6 +49,7 @@ import { ProfilingController } from './controllers/profiling.controller';
 import { SecurityController } from './controllers/security.controller';
 import { ServerConfigController } from './controllers/server-config.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { KmsController } from './controllers/kms.controller';
 import { SseAuthGuard } from './guards/sse-auth.guard';
 import { ConsoleAuthGuard } from './guards/console-auth.guard';
 import { ConsoleJwtStrategy } from './guards/console-jwt.strategy';
@@ -95,6 +96,7 @@ import { StorageAccess } from './storage-access';
     MetricsController,
     PerformanceController,
     SettingsController,
+    KmsController,
     LoggingController,
     ServerConfigController,
     SecurityController,

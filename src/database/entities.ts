@@ -20,6 +20,7 @@ import { IdentityProviderEntity } from '../idp/entities/identity-provider.entity
 import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
 import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
+import { KmsKeyEntity, WrappedSecretEntity } from '../encryption/entities/kms-key.entity';
 import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
 
 export const ENTITIES = [
@@ -46,4 +47,6 @@ export const ENTITIES = [
   EventOutboxEntity,
   ClusterNodeEntity,
   ClusterHealthEventEntity,
+  KmsKeyEntity,
+  WrappedSecretEntity,
 ];
