@@ -25,7 +25,9 @@ export interface BucketControls {
 }
 
 /** The block in force: each flag set on the bucket or on its account (tenant), as S3 combines them. */
-export function effectivePublicAccessBlock(b: Pick<BucketControls, 'publicAccessBlock' | 'accountPublicAccessBlock'>): PublicAccessBlock | null {
+export function effectivePublicAccessBlock(
+  b: Pick<BucketControls, 'publicAccessBlock' | 'accountPublicAccessBlock'>,
+): PublicAccessBlock | null {
   const own = b.publicAccessBlock;
   const account = b.accountPublicAccessBlock;
   if (!account) return own;

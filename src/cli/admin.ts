@@ -265,7 +265,14 @@ export async function runCommand(app: INestApplicationContext, p: Parsed): Promi
         list,
         table(
           ['KEY ID', 'ALIAS', 'STATE', 'DEFAULT', 'VERSIONS', 'CREATED'],
-          list.map((k) => [k.keyId, k.alias ? `alias/${k.alias}` : '-', k.keyState, k.isDefault ? 'yes' : '', String(k.versions), k.createdAt.toISOString()]),
+          list.map((k) => [
+            k.keyId,
+            k.alias ? `alias/${k.alias}` : '-',
+            k.keyState,
+            k.isDefault ? 'yes' : '',
+            String(k.versions),
+            k.createdAt.toISOString(),
+          ]),
         ),
       ];
     }
@@ -284,7 +291,10 @@ export async function runCommand(app: INestApplicationContext, p: Parsed): Promi
             : verb === 'default'
               ? await kms.setDefault(ref)
               : await kms.setEnabled(ref, verb === 'enable');
-      return [k, `${k.keyId}${k.alias ? ` alias/${k.alias}` : ''}: ${k.keyState}${k.isDefault ? ', default' : ''}, ${k.versions} version(s)\n  ${k.arn}`];
+      return [
+        k,
+        `${k.keyId}${k.alias ? ` alias/${k.alias}` : ''}: ${k.keyState}${k.isDefault ? ', default' : ''}, ${k.versions} version(s)\n  ${k.arn}`,
+      ];
     }
     case 'master-key rotate': {
       need(p, 0, 'master-key rotate');

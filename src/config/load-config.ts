@@ -139,7 +139,10 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     problems.push('MASTER_KEY is required with DATABASE_URL (PostgreSQL): generate one with `openssl rand -hex 32`');
   }
   const previousMasterKeys: Buffer[] = [];
-  for (const item of (str('MASTER_KEY_PREVIOUS') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+  for (const item of (str('MASTER_KEY_PREVIOUS') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
     const k = /^[0-9a-fA-F]{64}$/.test(item) ? Buffer.from(item, 'hex') : Buffer.from(item, 'base64');
     if (k.length !== 32) problems.push('MASTER_KEY_PREVIOUS must list 32-byte keys (64 hex characters or base64), comma-separated');
     else previousMasterKeys.push(k);

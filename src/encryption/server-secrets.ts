@@ -27,7 +27,12 @@ export async function loadServerSecret(
   return deriveKek(derivedFrom, name).kek;
 }
 
-export async function storeServerSecret(db: DatabaseService, keyring: LocalKeyManager, name: PersistedSecret, value: Buffer): Promise<void> {
+export async function storeServerSecret(
+  db: DatabaseService,
+  keyring: LocalKeyManager,
+  name: PersistedSecret,
+  value: Buffer,
+): Promise<void> {
   const wrapped = await keyring.wrapDataKey(null, value, `secret:${name}`);
   await db.tx(async (m) => {
     await m.delete(WrappedSecretEntity, { name });

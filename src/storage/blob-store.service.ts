@@ -5,8 +5,11 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import { BlobEntity } from './blob.entity';
-import { cipherRange, DecryptStream } from './package-cipher';
+import { cipherRange, DecryptStream, SEALED_PACKAGE_SIZE } from './package-cipher';
 import { BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from './storage-backend';
+
+/** Read size of encrypted blobs: 8 whole sealed packages (~512 KiB). */
+const DECRYPT_CHUNK = 8 * SEALED_PACKAGE_SIZE;
 
 const SWEEP_BATCH = 500;
 
@@ -44,7 +47,8 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
    */
   async readDecrypted(blobId: string, dataKey: Buffer, plainSize: number, start: number, end: number): Promise<Readable> {
     const range = cipherRange(plainSize, start, end);
-    const raw = await this.backend.get(blobId, { start: range.start, end: range.end });
+    // Chunks of whole packages: each decrypts in place of the chunk, none is copied to be reassembled.
+    const raw = await this.backend.get(blobId, { start: range.start, end: range.end }, DECRYPT_CHUNK);
     const plain = new DecryptStream(dataKey, plainSize, range);
     pipeline(raw, plain, () => undefined);
     await plain.verified;

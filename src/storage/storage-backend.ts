@@ -30,7 +30,8 @@ export interface BlobWriteResult {
  */
 export interface StorageBackend {
   put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult>;
-  get(blobId: string, range?: ByteRange): Promise<Readable>;
+  /** `chunkSize`: the size of the chunks read (encrypted blobs read whole packages per chunk: no copy to reassemble one). */
+  get(blobId: string, range?: ByteRange, chunkSize?: number): Promise<Readable>;
   copy(blobId: string): Promise<string>;
   delete(blobId: string): Promise<void>;
   list(): AsyncIterable<{ blobId: string; mtimeMs: number }>;

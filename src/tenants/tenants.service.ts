@@ -175,7 +175,10 @@ export class TenantsService {
 
   /** The account-level public access block of a tenant by id (bucket rows carry it), null when none. */
   async publicAccessBlockOf(tenantId: string): Promise<PublicAccessBlock | null> {
-    return (await this.db.repo(TenantEntity).findOne({ select: ['id', 'publicAccessBlock'], where: { id: tenantId } }))?.publicAccessBlock ?? null;
+    return (
+      (await this.db.repo(TenantEntity).findOne({ select: ['id', 'publicAccessBlock'], where: { id: tenantId } }))?.publicAccessBlock ??
+      null
+    );
   }
 
   /** Deletes a tenant that has no buckets and no users left. */

@@ -70,7 +70,9 @@ describe('master-key rotation (npm run admin -- master-key rotate)', () => {
     await s3.send(
       new PutObjectCommand({ Bucket: bucket, Key: 'named', Body: bodies.named, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: named.keyId }),
     );
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'c', Body: bodies.c, SSECustomerAlgorithm: 'AES256', SSECustomerKey: customerKey }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'c', Body: bodies.c, SSECustomerAlgorithm: 'AES256', SSECustomerKey: customerKey }),
+    );
     // An upload in progress: its part's data key is re-wrapped too.
     const part1 = randomBytes(5 * MiB);
     const upload = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'mp', ServerSideEncryption: 'AES256' }));
@@ -113,7 +115,9 @@ describe('master-key rotation (npm run admin -- master-key rotate)', () => {
     expect((await read('named')).equals(bodies.named)).toBe(true);
     expect((await read('c', { SSECustomerAlgorithm: 'AES256', SSECustomerKey: customerKey })).equals(bodies.c)).toBe(true);
     await expect(
-      s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'c', SSECustomerAlgorithm: 'AES256', SSECustomerKey: randomBytes(16).toString('hex') })),
+      s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: 'c', SSECustomerAlgorithm: 'AES256', SSECustomerKey: randomBytes(16).toString('hex') }),
+      ),
     ).rejects.toMatchObject({ $metadata: { httpStatusCode: 403 } });
     const part2 = randomBytes(1000);
     const up2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'mp', UploadId: upload.UploadId, PartNumber: 2, Body: part2 }));
@@ -122,7 +126,12 @@ describe('master-key rotation (npm run admin -- master-key rotate)', () => {
         Bucket: bucket,
         Key: 'mp',
         UploadId: upload.UploadId,
-        MultipartUpload: { Parts: [{ PartNumber: 1, ETag: up1.ETag }, { PartNumber: 2, ETag: up2.ETag }] },
+        MultipartUpload: {
+          Parts: [
+            { PartNumber: 1, ETag: up1.ETag },
+            { PartNumber: 2, ETag: up2.ETag },
+          ],
+        },
       }),
     );
     expect((await read('mp')).equals(Buffer.concat([part1, part2]))).toBe(true);

@@ -23,6 +23,7 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const IdentityProvidersPage = lazy(() => import('./pages/IdentityProvidersPage'));
 const ClusterPage = lazy(() => import('./pages/ClusterPage'));
 const SharesPage = lazy(() => import('./pages/SharesPage'));
+const KmsKeysPage = lazy(() => import('./pages/KmsKeysPage'));
 
 /** Signed-in pages: without a session, the login page, which comes back here afterwards. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -75,6 +76,7 @@ export function App() {
           <Route path="security" element={page(<SecurityPage />, 'admins')} />
           <Route path="settings" element={page(<SettingsPage />, 'global')} />
           <Route path="cluster" element={page(<ClusterPage />, 'global')} />
+          <Route path="kms-keys" element={page(<KmsKeysPage />, 'global')} />
           <Route path="profile" element={page(<ProfilePage />)} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

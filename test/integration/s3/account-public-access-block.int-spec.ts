@@ -62,7 +62,9 @@ describe('account-level (tenant) public access block', () => {
     // BlockPublicAcls and BlockPublicPolicy at the account refuse new public ACLs and policies.
     await root.put(`tenants/${tenant}/public-access-block`, { block_public_acls: true, block_public_policy: true });
     const denied = { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } };
-    await expect(alice.send(new PutObjectCommand({ Bucket: bucket, Key: 'p', Body: 'x', ACL: 'public-read' }))).rejects.toMatchObject(denied);
+    await expect(alice.send(new PutObjectCommand({ Bucket: bucket, Key: 'p', Body: 'x', ACL: 'public-read' }))).rejects.toMatchObject(
+      denied,
+    );
     const publicPolicy = JSON.stringify({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],

@@ -104,7 +104,9 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
     ).rejects.toMatchObject({ name: 'KMS.NotFoundException', $metadata: { httpStatusCode: 400 } });
 
     const key = await kms().create({});
-    await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'to-disable', Body: 'secret', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }));
+    await f.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'to-disable', Body: 'secret', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }),
+    );
     await kms().setEnabled(key.keyId, false);
     await expect(
       f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'y', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId })),
@@ -120,10 +122,14 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
   it('rotates a key: objects written before still decrypt, new ones use the new material', async () => {
     const key = await kms().create({});
     const before = randomBytes(10_000);
-    await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'rot-before', Body: before, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }));
+    await f.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'rot-before', Body: before, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }),
+    );
     expect((await kms().rotate(key.keyId)).versions).toBe(2);
     const after = randomBytes(10_000);
-    await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'rot-after', Body: after, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }));
+    await f.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'rot-after', Body: after, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.keyId }),
+    );
     expect((await bytesOf(await f.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'rot-before' })))).equals(before)).toBe(true);
     expect((await bytesOf(await f.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'rot-after' })))).equals(after)).toBe(true);
   });
@@ -151,7 +157,9 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
       f.s3.send(
         new PutBucketEncryptionCommand({
           Bucket: b,
-          ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'nope' } }] },
+          ServerSideEncryptionConfiguration: {
+            Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: 'nope' } }],
+          },
         }),
       ),
     ).rejects.toMatchObject({ name: 'KMS.NotFoundException' });
@@ -185,23 +193,39 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
     const k1 = await kms().create({});
     const k2 = await kms().create({});
     const body = randomBytes(90_000);
-    await f.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'c-src', Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: k1.keyId }));
+    await f.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'c-src', Body: body, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: k1.keyId }),
+    );
     const toK2 = await f.s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: 'c-k2', CopySource: `${bucket}/c-src`, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: k2.keyId }),
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'c-k2',
+        CopySource: `${bucket}/c-src`,
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: k2.keyId,
+      }),
     );
     expect(toK2).toMatchObject({ ServerSideEncryption: 'aws:kms', SSEKMSKeyId: k2.arn });
     // The copy no longer depends on the source's key.
     await kms().setEnabled(k1.keyId, false);
     expect((await bytesOf(await f.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'c-k2' })))).equals(body)).toBe(true);
     await kms().setEnabled(k1.keyId, true);
-    const toS3 = await f.s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'c-s3', CopySource: `${bucket}/c-src`, ServerSideEncryption: 'AES256' }));
+    const toS3 = await f.s3.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'c-s3', CopySource: `${bucket}/c-src`, ServerSideEncryption: 'AES256' }),
+    );
     expect(toS3.ServerSideEncryption).toBe('AES256');
     expect(toS3.CopyObjectResult?.ETag).toBe(`"${md5(body)}"`);
     const toPlain = await f.s3.send(new CopyObjectCommand({ Bucket: bucket, Key: 'c-plain', CopySource: `${bucket}/c-src` }));
     expect(toPlain.ServerSideEncryption).toBeUndefined();
     expect((await bytesOf(await f.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'c-plain' })))).equals(body)).toBe(true);
     const back = await f.s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: 'c-back', CopySource: `${bucket}/c-plain`, ServerSideEncryption: 'aws:kms', SSEKMSKeyId: k2.arn }),
+      new CopyObjectCommand({
+        Bucket: bucket,
+        Key: 'c-back',
+        CopySource: `${bucket}/c-plain`,
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: k2.arn,
+      }),
     );
     expect(back.SSEKMSKeyId).toBe(k2.arn);
     expect((await bytesOf(await f.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'c-back' })))).equals(body)).toBe(true);
@@ -248,14 +272,18 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
         }),
       }),
     );
-    await expect(kim.send(new PutObjectCommand({ Bucket: own, Key: 'a', Body: 'x', ServerSideEncryption: 'AES256' }))).rejects.toMatchObject({
+    await expect(
+      kim.send(new PutObjectCommand({ Bucket: own, Key: 'a', Body: 'x', ServerSideEncryption: 'AES256' })),
+    ).rejects.toMatchObject({
       name: 'AccessDenied',
     });
     const other = await kms().create({});
     await expect(
       kim.send(new PutObjectCommand({ Bucket: own, Key: 'b', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: other.arn })),
     ).rejects.toMatchObject({ name: 'AccessDenied' });
-    const ok = await kim.send(new PutObjectCommand({ Bucket: own, Key: 'c', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.arn }));
+    const ok = await kim.send(
+      new PutObjectCommand({ Bucket: own, Key: 'c', Body: 'x', ServerSideEncryption: 'aws:kms', SSEKMSKeyId: key.arn }),
+    );
     expect(ok.SSEKMSKeyId).toBe(key.arn);
     kim.destroy();
   });
@@ -278,7 +306,15 @@ describe('SSE-KMS (x-amz-server-side-encryption: aws:kms)', () => {
         ].join('\n'),
       ],
       {
-        env: { ...process.env, EP: f.server.endpoint, RG: f.server.region, AK: f.server.accessKey, SK: f.server.secretKey, BK: bucket, KID: key.keyId },
+        env: {
+          ...process.env,
+          EP: f.server.endpoint,
+          RG: f.server.region,
+          AK: f.server.accessKey,
+          SK: f.server.secretKey,
+          BK: bucket,
+          KID: key.keyId,
+        },
         encoding: 'utf8',
       },
     );

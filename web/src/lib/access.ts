@@ -34,6 +34,7 @@ export const NAV: NavItem[] = [
   { to: '/security', label: 'Security', audience: 'admins', group: 'Operations' },
   { to: '/settings', label: 'Settings', audience: 'global', group: 'Operations' },
   { to: '/cluster', label: 'Cluster', audience: 'global', group: 'Operations' },
+  { to: '/kms-keys', label: 'KMS keys', audience: 'global', group: 'Operations' },
   { to: '/profile', label: 'My account', audience: 'any', group: 'Account' },
 ];
 
