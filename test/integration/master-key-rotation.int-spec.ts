@@ -94,7 +94,19 @@ describe('master-key rotation (npm run admin -- master-key rotate)', () => {
       DISK_RESERVE_BYTES: '0',
     });
     const ctx = await NestFactory.createApplicationContext(AdminModule.forRoot(config), { logger: new AppLogger('error') });
+    let cliKey: { keyId: string; arn: string };
     try {
+      // The kms commands of the admin CLI, on the same database (a key made now is under the new master key already).
+      [cliKey] = (await runCommand(ctx, parseArgs(['kms', 'create', 'alias/cli-key', '--description', 'made by the CLI']))) as [
+        { keyId: string; arn: string },
+        string,
+      ];
+      const [listed, text] = (await runCommand(ctx, parseArgs(['kms', 'list']))) as [Array<{ keyId: string }>, string];
+      expect(listed.map((k) => k.keyId)).toEqual(expect.arrayContaining([named.keyId, cliKey.keyId]));
+      expect(text).toContain('alias/cli-key');
+      const [disabled] = (await runCommand(ctx, parseArgs(['kms', 'disable', 'alias/rotation-test']))) as [{ keyState: string }, string];
+      expect(disabled.keyState).toBe('Disabled');
+      await runCommand(ctx, parseArgs(['kms', 'enable', named.arn]));
       const [report] = (await runCommand(ctx, parseArgs(['master-key', 'rotate']))) as [Record<string, number>, string];
       expect(report).toMatchObject({ objectVersions: 1, dataKeys: 1, uploadParts: 1, kmsKeys: 2, serverSecrets: 1 });
       expect(report.secrets).toBeGreaterThanOrEqual(2);
@@ -139,6 +151,18 @@ describe('master-key rotation (npm run admin -- master-key rotate)', () => {
     const asUser = server.client({ credentials: { accessKeyId: userKey.accessKeyId, secretAccessKey: userKey.secretKey } });
     expect((await bytesOf(await asUser.send(new GetObjectCommand({ Bucket: bucket, Key: 'named' })))).equals(bodies.named)).toBe(true);
     asUser.destroy();
+    // A KMS key created by the CLI under the old master key encrypts after the rotation.
+    const put = await s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: 'cli',
+        Body: 'via cli key',
+        ServerSideEncryption: 'aws:kms',
+        SSEKMSKeyId: cliKey!.keyId,
+      }),
+    );
+    expect(put.SSEKMSKeyId).toBe(cliKey!.arn);
+    expect((await read('cli')).toString()).toBe('via cli key');
     s3.destroy();
   });
 });
