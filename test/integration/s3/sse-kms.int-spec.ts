@@ -19,7 +19,7 @@ import { UsersService } from '../../../src/iam/users.service';
 import { IntegrityService } from '../../../src/integrity/integrity.service';
 import { cipherSize } from '../../../src/storage/package-cipher';
 import { TenantsService } from '../../../src/tenants/tenants.service';
-import { blobFilesOfSize, filesContaining } from '../../support/blob-files';
+import { blobFilesOfSize, bytesOf, filesContaining, markedBody } from '../../support/blob-files';
 import { ConsoleClient } from '../../support/console-client';
 import { rawRequest } from '../../support/raw-request';
 import { s3Fixture } from '../../support/s3-fixture';
@@ -28,17 +28,6 @@ import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, uniqueBucket } from '../../support/st
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
 const ARN_RE = /^arn:aws:kms:[^:]+:000000000000:key\/[0-9a-f-]{36}$/;
-
-function markedBody(size: number): { body: Buffer; marker: Buffer } {
-  const marker = Buffer.from(`KMS-PLAINTEXT-${randomBytes(8).toString('hex')}`);
-  const body = randomBytes(size);
-  for (let i = 0; i + marker.length <= size; i += 4096) marker.copy(body, i);
-  return { body, marker };
-}
-
-async function bytesOf(res: { Body?: unknown }): Promise<Buffer> {
-  return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
 
 const context = (o: Record<string, string>) => Buffer.from(JSON.stringify(o)).toString('base64');
 
