@@ -1,6 +1,6 @@
 import { hkdfSync } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
-import { resolveMasterKey } from '../iam/master-key';
+import { masterSecretBox, resolveMasterKey } from '../iam/master-key';
 import { SecretBox } from '../iam/secret-box';
 
 /** HKDF-SHA256 of the master key for one purpose: the same bytes on every node sharing MASTER_KEY. */
@@ -19,9 +19,9 @@ export class AuthKeys {
     readonly backupCodes: Buffer,
   ) {}
 
-  static from(config: Pick<AppConfig, 'jwtSecret' | 'masterKey' | 'dataDir'>): AuthKeys {
+  static from(config: Pick<AppConfig, 'jwtSecret' | 'masterKey' | 'previousMasterKeys' | 'dataDir'>): AuthKeys {
     const master = resolveMasterKey(config);
     const jwt = config.jwtSecret !== undefined ? Buffer.from(config.jwtSecret, 'utf8') : derive(master, 'console-jwt');
-    return new AuthKeys(jwt, new SecretBox(master), derive(master, 'totp-backup-codes'));
+    return new AuthKeys(jwt, masterSecretBox(config), derive(master, 'totp-backup-codes'));
   }
 }

@@ -23,9 +23,11 @@ const NOT_FOUND: Record<'cors' | 'tagging' | 'lifecycle' | 'encryption', DomainE
   lifecycle: 'LifecycleConfigurationNotFound',
 };
 
-/** A bucket's default encryption (PutBucketEncryption): SSE-S3. */
+/** A bucket's default encryption (PutBucketEncryption): SSE-S3, or SSE-KMS with a key (none = the default KMS key). */
 export interface BucketEncryption {
-  algorithm: 'AES256';
+  algorithm: 'AES256' | 'aws:kms';
+  /** aws:kms: KMSMasterKeyID as given (key id, key ARN or alias). */
+  kmsMasterKeyId?: string;
   bucketKeyEnabled?: boolean;
 }
 
@@ -146,10 +148,12 @@ export class BucketConfigService {
   }
 
   async putEncryption(bucket: string, config: BucketEncryption): Promise<void> {
-    if (config.algorithm !== 'AES256') {
+    if (config.algorithm !== 'AES256' && config.algorithm !== 'aws:kms') {
       throw new DomainError('InvalidArgument', 'The encryption method specified is not supported');
     }
-    await this.write(bucket, 'encryption', { algorithm: config.algorithm, bucketKeyEnabled: config.bucketKeyEnabled ?? false });
+    const stored: BucketEncryption = { algorithm: config.algorithm, bucketKeyEnabled: config.bucketKeyEnabled ?? false };
+    if (config.algorithm === 'aws:kms' && config.kmsMasterKeyId) stored.kmsMasterKeyId = config.kmsMasterKeyId;
+    await this.write(bucket, 'encryption', stored);
   }
 
   async deleteEncryption(bucket: string): Promise<void> {

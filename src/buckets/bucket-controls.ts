@@ -20,6 +20,24 @@ export interface BucketControls {
   ownerId: string;
   objectOwnership: ObjectOwnership | null;
   publicAccessBlock: PublicAccessBlock | null;
+  /** The tenant's account-level block (BucketsService fills it in when it reads the row). */
+  accountPublicAccessBlock?: PublicAccessBlock | null;
+}
+
+/** The block in force: each flag set on the bucket or on its account (tenant), as S3 combines them. */
+export function effectivePublicAccessBlock(
+  b: Pick<BucketControls, 'publicAccessBlock' | 'accountPublicAccessBlock'>,
+): PublicAccessBlock | null {
+  const own = b.publicAccessBlock;
+  const account = b.accountPublicAccessBlock;
+  if (!account) return own;
+  if (!own) return account;
+  return {
+    blockPublicAcls: own.blockPublicAcls || account.blockPublicAcls,
+    ignorePublicAcls: own.ignorePublicAcls || account.ignorePublicAcls,
+    blockPublicPolicy: own.blockPublicPolicy || account.blockPublicPolicy,
+    restrictPublicBuckets: own.restrictPublicBuckets || account.restrictPublicBuckets,
+  };
 }
 
 /** ACLs are disabled: only grants equivalent to "the owner has full control" are accepted, and none is evaluated. */
@@ -36,23 +54,23 @@ export function ownerOnlyGrants(grants: readonly AclGrant[] | null): boolean {
  * BlockPublicAcls and the ACL is public (AllUsers / AuthenticatedUsers) → AccessDenied.
  */
 export function assertAclWritable(
-  bucket: Pick<BucketControls, 'objectOwnership' | 'publicAccessBlock'>,
+  bucket: Pick<BucketControls, 'objectOwnership' | 'publicAccessBlock' | 'accountPublicAccessBlock'>,
   grants: readonly AclGrant[] | null,
 ): void {
   if (aclsDisabled(bucket) && !ownerOnlyGrants(grants)) throw new DomainError('AclNotSupported');
-  if (bucket.publicAccessBlock?.blockPublicAcls && aclIsPublic(grants)) {
+  if (effectivePublicAccessBlock(bucket)?.blockPublicAcls && aclIsPublic(grants)) {
     throw new DomainError('AccessDenied', "Access Denied (the bucket's public access block forbids public ACLs)");
   }
 }
 
 /** The grants an access decision may use: none when ACLs are disabled, no public group grants under IgnorePublicAcls. */
 export function effectiveGrants(
-  bucket: Pick<BucketControls, 'objectOwnership' | 'publicAccessBlock'>,
+  bucket: Pick<BucketControls, 'objectOwnership' | 'publicAccessBlock' | 'accountPublicAccessBlock'>,
   grants: readonly AclGrant[] | null,
 ): AclGrant[] {
   if (aclsDisabled(bucket)) return [];
   const list = [...(grants ?? [])];
-  return bucket.publicAccessBlock?.ignorePublicAcls ? list.filter((g) => !aclIsPublic([g])) : list;
+  return effectivePublicAccessBlock(bucket)?.ignorePublicAcls ? list.filter((g) => !aclIsPublic([g])) : list;
 }
 
 /**

@@ -218,6 +218,7 @@ export class BucketsService {
     } else {
       const generation = this.generation;
       row = await this.db.repo(BucketEntity).findOneBy({ name });
+      if (row?.tenantId) row.accountPublicAccessBlock = await this.tenants.publicAccessBlockOf(row.tenantId);
       if (generation === this.generation) this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
     }
     if (!row) throw bucketNotFound(name);

@@ -5,11 +5,12 @@ import { CommonModule } from '../app.module';
 import { SystemClock } from '../common/clock';
 import { RandomIdGenerator } from '../common/ids';
 import { DatabaseModule } from '../database/database.module';
+import { EncryptionModule } from '../encryption/encryption.module';
 import { IamModule } from '../iam/iam.module';
 import { StorageModule } from '../storage/storage.module';
 import { TenantsModule } from '../tenants/tenants.module';
 
-/** What the admin CLI needs: the database and the IAM/tenant services, no servers, no background jobs. */
+/** What the admin CLI needs: the database, the IAM/tenant services and the key managers; no servers, no background jobs. */
 @Module({})
 export class AdminModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -22,6 +23,7 @@ export class AdminModule {
         StorageModule,
         TenantsModule,
         IamModule,
+        EncryptionModule,
       ],
     };
   }

@@ -15,6 +15,8 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { UsersService, ROLES } from '../iam/users.service';
 import type { UserRole } from '../iam/entities/user.entity';
 import { TenantsService } from '../tenants/tenants.service';
+import { KmsKeyView, KmsService } from '../encryption/kms.service';
+import { MasterKeyRotationService } from '../encryption/master-key-rotation.service';
 import { AdminModule } from './admin.module';
 
 const USAGE = `Usage: npm run admin -- <command> [options] [--json]
@@ -34,6 +36,11 @@ const USAGE = `Usage: npm run admin -- <command> [options] [--json]
   policy attach <username> <policy-name> <file.json>
   policy detach <username> <policy-name>
   policy list <username>
+  kms create [<alias>] [--description <text>] [--default]
+  kms list
+  kms describe|rotate|enable|disable|default <key-id | ARN | alias/name>
+  master-key rotate                    re-wrap data keys, KMS keys and secrets under MASTER_KEY
+                                       (run with MASTER_KEY=<new> MASTER_KEY_PREVIOUS=<old>)
 
 Every command prints its result (--json for scripts) and exits non-zero with a message on bad input.`;
 
@@ -66,6 +73,7 @@ const KNOWN_FLAGS: Record<string, string[]> = {
   'user list': ['tenant'],
   'key create': ['access-key', 'secret-key'],
   'key list': ['user'],
+  'kms create': ['description', 'default'],
 };
 
 function flagStr(p: Parsed, name: string): string | undefined {
@@ -242,6 +250,60 @@ export async function runCommand(app: INestApplicationContext, p: Parsed): Promi
       const [username] = need(p, 1, 'policy list <username>');
       const list = await users.listPolicies(username);
       return [list, list.map((x) => `${x.name}\n${x.document}`).join('\n\n') || `${username} has no policies`];
+    }
+    case 'kms create': {
+      const args = p.positional.slice(2);
+      if (args.length > 1) throw new UsageError('expected kms create [<alias>]');
+      const description = flagStr(p, 'description');
+      const k = await app.get(KmsService).create({ alias: args[0] ?? null, description, isDefault: p.flags.get('default') === true });
+      return [k, `created KMS key ${k.keyId}${k.alias ? ` (alias/${k.alias})` : ''}\n  ${k.arn}`];
+    }
+    case 'kms list': {
+      need(p, 0, 'kms list');
+      const list = await app.get(KmsService).list();
+      return [
+        list,
+        table(
+          ['KEY ID', 'ALIAS', 'STATE', 'DEFAULT', 'VERSIONS', 'CREATED'],
+          list.map((k) => [
+            k.keyId,
+            k.alias ? `alias/${k.alias}` : '-',
+            k.keyState,
+            k.isDefault ? 'yes' : '',
+            String(k.versions),
+            k.createdAt.toISOString(),
+          ]),
+        ),
+      ];
+    }
+    case 'kms describe':
+    case 'kms rotate':
+    case 'kms enable':
+    case 'kms disable':
+    case 'kms default': {
+      const [ref] = need(p, 1, `${cmd} <key-id | ARN | alias/name>`);
+      const kms = app.get(KmsService);
+      const k: KmsKeyView =
+        verb === 'describe'
+          ? await kms.describe(ref)
+          : verb === 'rotate'
+            ? await kms.rotate(ref)
+            : verb === 'default'
+              ? await kms.setDefault(ref)
+              : await kms.setEnabled(ref, verb === 'enable');
+      return [
+        k,
+        `${k.keyId}${k.alias ? ` alias/${k.alias}` : ''}: ${k.keyState}${k.isDefault ? ', default' : ''}, ${k.versions} version(s)\n  ${k.arn}`,
+      ];
+    }
+    case 'master-key rotate': {
+      need(p, 0, 'master-key rotate');
+      const r = await app.get(MasterKeyRotationService).rotate();
+      return [
+        r,
+        `re-wrapped under the new master key: ${r.dataKeys} data keys of ${r.objectVersions} object versions, ${r.uploadParts} upload parts, ` +
+          `${r.kmsKeys} KMS keys, ${r.secrets} secrets, ${r.serverSecrets} server secrets. Start the server with MASTER_KEY alone now.`,
+      ];
     }
     default:
       throw new UsageError(group ? `unknown command "${p.positional.join(' ')}"` : 'no command given');

@@ -54,6 +54,11 @@ export type DomainErrorCode =
   | 'ReplicationRuleNotFound'
   | 'OwnershipControlsNotFound'
   | 'PublicAccessBlockNotFound'
+  /** SSE-KMS: the named KMS key does not exist (S3: 400 KMS.NotFoundException). */
+  | 'KmsKeyNotFound'
+  /** SSE-KMS: the KMS key is disabled (S3: 400 KMS.DisabledException), for writes and reads alike. */
+  | 'KmsKeyDisabled'
+  | 'KmsKeyAlreadyExists'
   /** ACLs are disabled on the bucket (BucketOwnerEnforced). */
   | 'AclNotSupported'
   /** CreateBucket / PutBucketOwnershipControls: BucketOwnerEnforced with an ACL that grants more than the owner. */

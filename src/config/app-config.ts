@@ -9,6 +9,8 @@ export interface AppConfig {
   readonly databaseUrl?: string;
   /** 32-byte key that encrypts secrets at rest; undefined = generated once into dataDir (SQLite only). */
   readonly masterKey?: Buffer;
+  /** MASTER_KEY_PREVIOUS: keys that still decrypt during a master-key rotation (`npm run admin -- master-key rotate`); never encrypt. */
+  readonly previousMasterKeys?: Buffer[];
   readonly rootAccessKey?: string;
   readonly rootSecretKey?: string;
   readonly region: string;

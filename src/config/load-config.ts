@@ -20,6 +20,7 @@ export const SECRET_FILE_VARS = [
   'ROOT_ACCESS_KEY',
   'ROOT_SECRET_KEY',
   'MASTER_KEY',
+  'MASTER_KEY_PREVIOUS',
   'JWT_SECRET',
   'DATABASE_URL',
   'DATABASE_PASSWORD',
@@ -137,6 +138,16 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
   } else if (databaseUrl !== undefined) {
     problems.push('MASTER_KEY is required with DATABASE_URL (PostgreSQL): generate one with `openssl rand -hex 32`');
   }
+  const previousMasterKeys: Buffer[] = [];
+  for (const item of (str('MASTER_KEY_PREVIOUS') ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const k = /^[0-9a-fA-F]{64}$/.test(item) ? Buffer.from(item, 'hex') : Buffer.from(item, 'base64');
+    if (k.length !== 32) problems.push('MASTER_KEY_PREVIOUS must list 32-byte keys (64 hex characters or base64), comma-separated');
+    else previousMasterKeys.push(k);
+  }
+  if (previousMasterKeys.length > 0 && masterKey === undefined) problems.push('MASTER_KEY_PREVIOUS needs MASTER_KEY (the new key)');
 
   const rootAccessKey = str('ROOT_ACCESS_KEY');
   const rootSecretKey = str('ROOT_SECRET_KEY');
@@ -224,6 +235,7 @@ export function loadConfig(rawEnv: Env, overrides: Partial<AppConfig> = {}): App
     dataDir: str('DATA_DIR') ?? './data',
     databaseUrl,
     masterKey,
+    previousMasterKeys,
     rootAccessKey,
     rootSecretKey,
     region,

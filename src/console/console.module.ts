@@ -50,6 +50,8 @@ import { ProfilingController } from './controllers/profiling.controller';
 import { SecurityController } from './controllers/security.controller';
 import { ServerConfigController } from './controllers/server-config.controller';
 import { SettingsController } from './controllers/settings.controller';
+import { KmsController } from './controllers/kms.controller';
+import { TenantPublicAccessBlockController } from './controllers/tenant-public-access-block.controller';
 import { SseAuthGuard } from './guards/sse-auth.guard';
 import { ConsoleAuthGuard } from './guards/console-auth.guard';
 import { ConsoleJwtStrategy } from './guards/console-jwt.strategy';
@@ -96,6 +98,8 @@ import { StorageAccess } from './storage-access';
     MetricsController,
     PerformanceController,
     SettingsController,
+    KmsController,
+    TenantPublicAccessBlockController,
     LoggingController,
     ServerConfigController,
     SecurityController,

@@ -21,6 +21,7 @@ import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
 import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
 import { ClusterMigrationEntity } from '../cluster/entities/cluster-migration.entity';
+import { KmsKeyEntity, WrappedSecretEntity } from '../encryption/entities/kms-key.entity';
 import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
 import { ClusterReplicationRuleEntity } from '../cluster/entities/cluster-replication-rule.entity';
 import { ClusterReplicationTaskEntity } from '../cluster/entities/cluster-replication-task.entity';
@@ -52,4 +53,6 @@ export const ENTITIES = [
   ClusterHealthEventEntity,
   ClusterReplicationRuleEntity,
   ClusterReplicationTaskEntity,
+  KmsKeyEntity,
+  WrappedSecretEntity,
 ];

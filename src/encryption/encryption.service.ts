@@ -4,6 +4,7 @@ import { DomainError } from '../common/domain-error';
 import { EncryptStream } from '../storage/package-cipher';
 import { CustomerKey, EncryptionRequest, ObjectEncryption } from './encryption.types';
 import { DataKey, KEY_MANAGER, KeyManager } from './key-manager';
+import { KMS_PROVIDER, KmsProvider } from './kms.service';
 import { deriveKek, unwrapKey, wrapKey } from './local-key-manager';
 
 /** The context SSE-S3 data keys are wrapped with. */
@@ -18,7 +19,8 @@ export const SSE_C_NOT_APPLICABLE = 'The encryption parameters are not applicabl
 /**
  * Data keys of encrypted blobs: one fresh random key per blob (object, part), wrapped by the key
  * manager (SSE-S3) or by a key derived from the customer's key (SSE-C: the customer key is never
- * stored; a salted HMAC of it under a server secret verifies the key a request brings).
+ * stored; a salted HMAC of it under a server secret verifies the key a request brings), or by a
+ * KMS key (SSE-KMS: the encryption context bound to the wrapped key).
  */
 @Injectable()
 export class EncryptionService {
@@ -26,11 +28,19 @@ export class EncryptionService {
     @Inject(KEY_MANAGER) private readonly keys: KeyManager,
     /** Keys the HMAC that verifies SSE-C keys (derived from the master key). */
     @Inject('SSE_C_HMAC_SECRET') private readonly hmacSecret: Buffer,
+    @Inject(KMS_PROVIDER) private readonly kms: KmsProvider,
   ) {}
 
-  /** The stored description of a write's encryption. */
-  describe(req: EncryptionRequest): ObjectEncryption {
+  /** The stored description of a write's encryption (SSE-KMS: the key resolved, KMS.NotFoundException / DisabledException). */
+  async describe(req: EncryptionRequest): Promise<ObjectEncryption> {
     if (req.mode === 'AES256') return { mode: 'AES256' };
+    if (req.mode === 'aws:kms') {
+      const kmsKeyId = await this.kms.resolveKey(req.keyId ?? null);
+      const enc: ObjectEncryption = { mode: 'aws:kms', kmsKeyId, kmsKeyArn: this.kms.arn(kmsKeyId) };
+      if (req.context !== undefined) enc.kmsContext = req.context;
+      if (req.bucketKeyEnabled) enc.bucketKeyEnabled = true;
+      return enc;
+    }
     const salt = randomBytes(16);
     return {
       mode: 'SSE-C',
@@ -42,6 +52,7 @@ export class EncryptionService {
   /** A fresh data key for one blob of an object encrypted as `enc`. */
   async newDataKey(enc: ObjectEncryption, customer?: CustomerKey): Promise<DataKey> {
     if (enc.mode === 'AES256') return this.keys.generateDataKey(null, SSE_S3_CONTEXT);
+    if (enc.mode === 'aws:kms') return this.kms.generateDataKey(enc.kmsKeyId!, enc.kmsContext ?? '');
     const plaintext = randomBytes(32);
     return {
       plaintext,
@@ -52,6 +63,7 @@ export class EncryptionService {
   /** The data key of a blob (its wrapped key `wrapped`), unwrapped. */
   async dataKey(wrapped: string, enc: ObjectEncryption, customer?: CustomerKey): Promise<Buffer> {
     if (enc.mode === 'AES256') return this.keys.decryptDataKey(wrapped, SSE_S3_CONTEXT);
+    if (enc.mode === 'aws:kms') return this.kms.decryptDataKey(wrapped, enc.kmsContext ?? '');
     const kek = deriveKek(this.requireCustomerKey(enc, customer).key, 'sse-c').kek;
     return unwrapKey(kek, wrapped.slice(SSE_C_PREFIX.length), SSE_C_CONTEXT);
   }
@@ -69,6 +81,7 @@ export class EncryptionService {
       if (from.mode === 'AES256') return this.keys.rewrap(wrapped, SSE_S3_CONTEXT);
       return this.keys.wrapDataKey(null, key, SSE_S3_CONTEXT);
     }
+    if (to.mode === 'aws:kms') return this.kms.wrapDataKey(to.kmsKeyId!, key, to.kmsContext ?? '');
     return SSE_C_PREFIX + wrapKey(deriveKek(this.requireCustomerKey(to, toKey).key, 'sse-c').kek, key, SSE_C_CONTEXT);
   }
 
@@ -94,7 +107,12 @@ export class EncryptionService {
     this.requireCustomerKey(enc, customer);
   }
 
-  /** A non-MD5 ETag (SSE-C objects and parts, as S3: the ETag must not reveal the plaintext's MD5). */
+  /** Whether objects and parts encrypted as `enc` get a non-MD5 ETag (SSE-C and SSE-KMS, as S3). */
+  hasOpaqueEtag(enc: ObjectEncryption | null | undefined): boolean {
+    return enc?.mode === 'SSE-C' || enc?.mode === 'aws:kms';
+  }
+
+  /** A non-MD5 ETag (SSE-C and SSE-KMS objects and parts, as S3: the ETag must not reveal the plaintext's MD5). */
   opaqueEtag(): string {
     return createHash('md5').update(randomBytes(32)).digest('hex');
   }

@@ -37,10 +37,10 @@ export class LocalKeyManager implements KeyManager {
   private readonly current: { kek: Buffer; id: string };
   private readonly keks = new Map<string, Buffer>();
 
-  constructor(masterKey: Buffer, previous: Buffer[] = []) {
-    this.current = deriveKek(masterKey, 'sse-s3');
+  constructor(masterKey: Buffer, previous: Buffer[] = [], purpose = 'sse-s3') {
+    this.current = deriveKek(masterKey, purpose);
     for (const k of [masterKey, ...previous]) {
-      const d = deriveKek(k, 'sse-s3');
+      const d = deriveKek(k, purpose);
       this.keks.set(d.id, d.kek);
     }
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BucketsService } from '../buckets/buckets.service';
 import { BucketEntity } from '../buckets/entities/bucket.entity';
-import { effectiveGrants } from '../buckets/bucket-controls';
+import { effectiveGrants, effectivePublicAccessBlock } from '../buckets/bucket-controls';
 import { DomainError } from '../common/domain-error';
 import { isPublicPolicy } from './policy/public-policy';
 import { DatabaseService } from '../database/database.service';
@@ -95,7 +95,12 @@ export class AuthorizationService {
     if (decision === 'ExplicitDeny') return false;
     // RestrictPublicBuckets: a public bucket policy opens the bucket to its own tenant only.
     const restricted =
-      !sameTenant && bucket?.publicAccessBlock?.restrictPublicBuckets === true && bucketPolicy !== null && isPublicPolicy(bucketPolicy);
+      !sameTenant &&
+      bucket !== undefined &&
+      bucket !== null &&
+      effectivePublicAccessBlock(bucket)?.restrictPublicBuckets === true &&
+      bucketPolicy !== null &&
+      isPublicPolicy(bucketPolicy);
     if (decision === 'Allow' && !restricted) return true;
     if (!bucket) return p !== null && req.action === 's3:ListAllMyBuckets';
     if (p && sameTenant && bucket.ownerId === p.userId) return true;

@@ -12,7 +12,7 @@ import { UserPolicyEntity } from './entities/user-policy.entity';
 import { TenantEntity } from '../tenants/entities/tenant.entity';
 import { parsePolicy } from './policy/parse-policy';
 import type { PolicyDocument } from './policy/policy.types';
-import { resolveMasterKey } from './master-key';
+import { masterSecretBox } from './master-key';
 import { Principal } from './principal';
 import type { AclGrant, RequestedGrant } from './acl/acl';
 import { DomainError } from '../common/domain-error';
@@ -82,7 +82,7 @@ export class IamService {
     private readonly ids: IdGenerator,
     @Optional() private readonly invalidation?: CacheInvalidation,
   ) {
-    this.box = new SecretBox(resolveMasterKey(config));
+    this.box = masterSecretBox(config);
     this.invalidation?.on('access-key', (id) => {
       this.keyGeneration++;
       if (id === ALL_ENTRIES) this.keyCache.clear();

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
+import { SecretBox } from './secret-box';
 
 export const MASTER_KEY_FILE = 'master.key';
 
@@ -20,4 +21,9 @@ export function resolveMasterKey(config: Pick<AppConfig, 'masterKey' | 'dataDir'
   writeFileSync(file, key.toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
   new Logger('MasterKey').warn(`MASTER_KEY is not set: generated one into ${file}. Back it up with the data, or set MASTER_KEY.`);
   return key;
+}
+
+/** The SecretBox of secrets at rest: sealed under the master key, opened with it or a previous one (MASTER_KEY_PREVIOUS). */
+export function masterSecretBox(config: Pick<AppConfig, 'masterKey' | 'previousMasterKeys' | 'dataDir'>): SecretBox {
+  return new SecretBox(resolveMasterKey(config), config.previousMasterKeys ?? []);
 }

@@ -3,7 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { IamModule } from '../iam/iam.module';
-import { resolveMasterKey } from '../iam/master-key';
+import { masterSecretBox } from '../iam/master-key';
 import { SecretBox } from '../iam/secret-box';
 import { TenantsModule } from '../tenants/tenants.module';
 import { IdentityProvidersService } from './identity-providers.service';
@@ -19,7 +19,7 @@ import { OidcLoginService } from './oidc-login.service';
 @Module({
   imports: [AuthModule, IamModule, TenantsModule],
   providers: [
-    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new SecretBox(resolveMasterKey(config)) },
+    { provide: SecretBox, inject: [APP_CONFIG], useFactory: (config: AppConfig) => masterSecretBox(config) },
     IdentityProvidersService,
     IdpAccountsService,
     OidcLoginService,

@@ -130,7 +130,7 @@ export class IntegrityService {
 
   /** The bytes of one blob: decrypted (and so authenticated) for SSE-S3, as stored otherwise. */
   private async openEntry(row: ObjectEntity, entry: ManifestEntry): Promise<Readable> {
-    if (!entry.k || row.sse?.mode !== 'AES256') return this.blobs.read(entry.b);
+    if (!entry.k || !row.sse || row.sse.mode === 'SSE-C') return this.blobs.read(entry.b);
     if (entry.s === 0) return Readable.from([]);
     return this.blobs.readDecrypted(entry.b, await this.encryption.dataKey(entry.k, row.sse), entry.s, 0, entry.s - 1);
   }
@@ -150,6 +150,8 @@ export class IntegrityService {
     let total = 0;
     // SSE-C: without the customer's key only the stored size can be checked (and S3 gives no MD5 ETag).
     const opaque = row.sse?.mode === 'SSE-C';
+    // SSE-KMS: decrypted (every package authenticates), but its ETags are not MD5s.
+    const md5Etags = !this.encryption.hasOpaqueEtag(row.sse);
     for (const [i, entry] of row.manifest.entries()) {
       const partMd5 = createHash('md5');
       let size = 0;
@@ -177,12 +179,12 @@ export class IntegrityService {
         continue;
       }
       const md5 = partMd5.digest('hex');
-      if (entry.e !== undefined && md5 !== entry.e)
+      if (md5Etags && entry.e !== undefined && md5 !== entry.e)
         return fail('part_etag_mismatch', `part ${i + 1}: MD5 ${md5}, ETag ${entry.e} expected`);
     }
     if (total !== row.size) return fail('size_mismatch', `${total} bytes read, ${row.size} expected`);
     if (opaque) return null;
-    if (row.partCount === null) {
+    if (row.partCount === null && md5Etags) {
       const md5 = wholeMd5.digest('hex');
       if (md5 !== row.etag) return fail('etag_mismatch', `MD5 ${md5}, ETag ${row.etag} expected`);
     }

@@ -343,7 +343,7 @@ export class MultipartService {
       uploadId: target.uploadId,
       partNumber: target.partNumber,
       // SSE-C parts get an opaque ETag, as S3 gives them (never the plaintext's MD5).
-      etag: enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : digests.md5.toString('hex'),
+      etag: this.encryption.hasOpaqueEtag(enc) ? this.encryption.opaqueEtag() : digests.md5.toString('hex'),
       // The plaintext size; the blob registry records the stored (encrypted) size.
       size: digests.size,
       blobId: written.blobId,

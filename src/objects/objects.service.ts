@@ -262,9 +262,13 @@ export class ObjectsService {
     bucket: string,
     req: EncryptionRequest | undefined,
   ): Promise<{ enc: ObjectEncryption | null; customer?: CustomerKey }> {
-    if (req) return { enc: this.encryption.describe(req), customer: req.mode === 'SSE-C' ? req.customer : undefined };
+    if (req) return { enc: await this.encryption.describe(req), customer: req.mode === 'SSE-C' ? req.customer : undefined };
     const dflt = await this.bucketConfigs.defaultEncryption(bucket);
-    return { enc: dflt ? this.encryption.describe({ mode: dflt.algorithm }) : null };
+    if (!dflt) return { enc: null };
+    if (dflt.algorithm === 'AES256') return { enc: await this.encryption.describe({ mode: 'AES256' }) };
+    return {
+      enc: await this.encryption.describe({ mode: 'aws:kms', keyId: dflt.kmsMasterKeyId, bucketKeyEnabled: dflt.bucketKeyEnabled }),
+    };
   }
 
   /**
@@ -330,7 +334,7 @@ export class ObjectsService {
     );
     const now = this.clock.now().getTime();
     // SSE-C: the ETag must not be the plaintext's MD5 (S3 answers an opaque one).
-    const etag = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : result.md5.toString('hex');
+    const etag = this.encryption.hasOpaqueEtag(enc) ? this.encryption.opaqueEtag() : result.md5.toString('hex');
     const plainSize = result.size;
     const checksums: ObjectChecksums | null = Object.keys(result.checksums).length ? { ...result.checksums, type: 'FULL_OBJECT' } : null;
     const row: ObjectEntity = Object.assign(new ObjectEntity(), {
@@ -878,9 +882,9 @@ export class ObjectsService {
   ): Promise<{ manifest: ManifestEntry[]; newBlobs: Array<{ blobId: string; size: number }>; etag: string }> {
     const manifest: ManifestEntry[] = [];
     const newBlobs: Array<{ blobId: string; size: number }> = [];
-    const needsMd5 = enc?.mode !== 'SSE-C' && src.sse?.mode === 'SSE-C';
+    const needsMd5 = !this.encryption.hasOpaqueEtag(enc) && this.encryption.hasOpaqueEtag(src.sse);
     const rewrite = !needsMd5 && (src.sse === null) === (enc === null) ? false : true;
-    let etag = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : src.etag;
+    let etag = this.encryption.hasOpaqueEtag(enc) ? this.encryption.opaqueEtag() : src.etag;
     try {
       if (!rewrite) {
         for (const e of src.manifest) {
@@ -916,11 +920,11 @@ export class ObjectsService {
         const digest = md5.digest();
         md5s.push(digest);
         const entry: ManifestEntry = { b: written.blobId, s: e.s };
-        if (e.e !== undefined) entry.e = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : digest.toString('hex');
+        if (e.e !== undefined) entry.e = this.encryption.hasOpaqueEtag(enc) ? this.encryption.opaqueEtag() : digest.toString('hex');
         if (written.dataKey) entry.k = written.dataKey;
         manifest.push(entry);
       }
-      if (enc?.mode !== 'SSE-C') {
+      if (!this.encryption.hasOpaqueEtag(enc)) {
         etag =
           src.partCount === null
             ? md5s[0].toString('hex')

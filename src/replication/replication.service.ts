@@ -13,7 +13,7 @@ import { DatabaseService } from '../database/database.service';
 import { EventOutboxEntity, ReplicationTask } from '../events/entities/event-outbox.entity';
 import { EventDispatcher } from '../events/event-dispatcher';
 import { EventsService, replicationQueue } from '../events/events.service';
-import { resolveMasterKey } from '../iam/master-key';
+import { masterSecretBox } from '../iam/master-key';
 import { SecretBox } from '../iam/secret-box';
 import { ObjectTaggingService } from '../objects/object-tagging.service';
 import { ObjectsService } from '../objects/objects.service';
@@ -98,7 +98,7 @@ export class ReplicationService implements OnApplicationBootstrap, OnModuleDestr
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
   ) {
-    this.box = new SecretBox(resolveMasterKey(config));
+    this.box = masterSecretBox(config);
   }
 
   onApplicationBootstrap(): void {

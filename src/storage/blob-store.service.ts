@@ -5,9 +5,12 @@ import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import { BlobEntity } from './blob.entity';
-import { cipherRange, DecryptStream } from './package-cipher';
+import { cipherRange, DecryptStream, SEALED_PACKAGE_SIZE } from './package-cipher';
 import { RemoteBlobs } from './remote-blobs';
 import { BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from './storage-backend';
+
+/** Read size of encrypted blobs: 8 whole sealed packages (~512 KiB). */
+const DECRYPT_CHUNK = 8 * SEALED_PACKAGE_SIZE;
 
 const SWEEP_BATCH = 500;
 
@@ -61,9 +64,10 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     for (const id of blobIds) await this.backend.delete(id);
   }
 
-  read(blobId: string, range?: ByteRange, holder?: string | null): Promise<Readable> {
+  /** `chunkSize`: the size of the chunks read from the local volume. */
+  read(blobId: string, range?: ByteRange, holder?: string | null, chunkSize?: number): Promise<Readable> {
     const node = this.remoteNode(holder);
-    return node ? this.remote!.read(node, blobId, range) : this.backend.get(blobId, range);
+    return node ? this.remote!.read(node, blobId, range) : this.backend.get(blobId, range, chunkSize);
   }
 
   /**
@@ -80,7 +84,8 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     holder?: string | null,
   ): Promise<Readable> {
     const range = cipherRange(plainSize, start, end);
-    const raw = await this.read(blobId, { start: range.start, end: range.end }, holder);
+    // Chunks of whole packages (local volume): each decrypts in place of the chunk, none is copied to be reassembled.
+    const raw = await this.read(blobId, { start: range.start, end: range.end }, holder, DECRYPT_CHUNK);
     const plain = new DecryptStream(dataKey, plainSize, range);
     pipeline(raw, plain, () => undefined);
     await plain.verified;

@@ -86,7 +86,7 @@ export class FilesystemBackend implements StorageBackend {
     }
   }
 
-  async get(blobId: string, range?: ByteRange): Promise<Readable> {
+  async get(blobId: string, range?: ByteRange, chunkSize = 256 * 1024): Promise<Readable> {
     let fh: fs.FileHandle;
     try {
       fh = await fs.open(this.pathOf(blobId), 'r');
@@ -94,7 +94,7 @@ export class FilesystemBackend implements StorageBackend {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BlobNotFoundError(blobId);
       throw err;
     }
-    return fh.createReadStream({ start: range?.start, end: range?.end, highWaterMark: 256 * 1024 });
+    return fh.createReadStream({ start: range?.start, end: range?.end, highWaterMark: chunkSize });
   }
 
   async copy(blobId: string): Promise<string> {

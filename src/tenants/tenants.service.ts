@@ -9,6 +9,7 @@ import { DatabaseService } from '../database/database.service';
 import { AccessKeyEntity } from '../iam/entities/access-key.entity';
 import { UserEntity } from '../iam/entities/user.entity';
 import { ObjectEntity } from '../objects/entities/object.entity';
+import type { PublicAccessBlock } from '../buckets/bucket-controls';
 import { TenantEntity, TenantStatus } from './entities/tenant.entity';
 
 export interface TenantQuotas {
@@ -154,6 +155,30 @@ export class TenantsService {
     // A suspended (or reactivated) tenant's keys are re-read on every node at once.
     if (changes.status !== undefined) this.invalidation?.invalidate('access-key', ALL_ENTRIES);
     return view;
+  }
+
+  /** The tenant's account-level public access block, or PublicAccessBlockNotFound. */
+  async getPublicAccessBlock(idOrName: string): Promise<PublicAccessBlock> {
+    const t = await this.entity(this.db.manager, idOrName);
+    if (!t.publicAccessBlock) throw new DomainError('PublicAccessBlockNotFound', `tenant ${t.name} has no public access block`);
+    return t.publicAccessBlock;
+  }
+
+  /** Sets (null: removes) the account-level public access block; every node re-reads its bucket rows at once. */
+  async setPublicAccessBlock(idOrName: string, block: PublicAccessBlock | null): Promise<void> {
+    await this.db.tx(async (m) => {
+      const t = await this.entity(m, idOrName);
+      await m.update(TenantEntity, { id: t.id }, { publicAccessBlock: block });
+    });
+    this.invalidation?.invalidate('bucket', ALL_ENTRIES);
+  }
+
+  /** The account-level public access block of a tenant by id (bucket rows carry it), null when none. */
+  async publicAccessBlockOf(tenantId: string): Promise<PublicAccessBlock | null> {
+    return (
+      (await this.db.repo(TenantEntity).findOne({ select: ['id', 'publicAccessBlock'], where: { id: tenantId } }))?.publicAccessBlock ??
+      null
+    );
   }
 
   /** Deletes a tenant that has no buckets and no users left. */

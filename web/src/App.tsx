@@ -25,6 +25,7 @@ const ClusterPage = lazy(() => import('./pages/ClusterPage'));
 const SharesPage = lazy(() => import('./pages/SharesPage'));
 const MonitoringPage = lazy(() => import('./pages/MonitoringPage'));
 const ServerPage = lazy(() => import('./pages/ServerPage'));
+const KmsKeysPage = lazy(() => import('./pages/KmsKeysPage'));
 
 /** Signed-in pages: without a session, the login page, which comes back here afterwards. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -79,6 +80,7 @@ export function App() {
           <Route path="cluster" element={page(<ClusterPage />, 'global')} />
           <Route path="monitoring" element={page(<MonitoringPage />, 'global')} />
           <Route path="server" element={page(<ServerPage />)} />
+          <Route path="kms-keys" element={page(<KmsKeysPage />, 'global')} />
           <Route path="profile" element={page(<ProfilePage />)} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -59,4 +59,7 @@ export class BucketEntity {
   /** Public access block flags, null = none set. */
   @Column({ name: 'public_access_block', type: 'text', nullable: true, transformer: jsonText })
   publicAccessBlock!: PublicAccessBlock | null;
+
+  /** Not a column: the tenant's account-level public access block, filled in by BucketsService.entity(). */
+  accountPublicAccessBlock?: PublicAccessBlock | null;
 }

@@ -14,6 +14,7 @@ import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess'
 import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
 import { Cluster1764400000000 } from './1764400000000-Cluster';
 import { BucketControls1764450000000 } from './1764450000000-BucketControls';
+import { KmsKeys1764510000000 } from './1764510000000-KmsKeys';
 import { ClusterReplication1764520000000 } from './1764520000000-ClusterReplication';
 import { ClusterMigrations1764530000000 } from './1764530000000-ClusterMigrations';
 
@@ -35,6 +36,7 @@ export const MIGRATIONS = [
   Cluster1764400000000,
   ReplicationStatus1764450000000,
   BucketControls1764450000000,
+  KmsKeys1764510000000,
   ClusterReplication1764520000000,
   ClusterMigrations1764530000000,
 ];

@@ -59,6 +59,9 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   ReplicationRuleNotFound: 'ReplicationConfigurationNotFoundError',
   OwnershipControlsNotFound: 'OwnershipControlsNotFoundError',
   PublicAccessBlockNotFound: 'NoSuchPublicAccessBlockConfiguration',
+  KmsKeyNotFound: 'KMS.NotFoundException',
+  KmsKeyDisabled: 'KMS.DisabledException',
+  KmsKeyAlreadyExists: 'InvalidArgument',
   AclNotSupported: 'AccessControlListNotSupported',
   InvalidBucketAclWithObjectOwnership: 'InvalidBucketAclWithObjectOwnership',
   TooManyTags: 'BadRequest',
@@ -96,6 +99,8 @@ const KEEP_MESSAGE = new Set<DomainErrorCode>([
   'MalformedPolicy',
   'MalformedAcl',
   'QuotaExceeded',
+  'KmsKeyNotFound',
+  'KmsKeyDisabled',
 ]);
 
 export function domainToS3(err: DomainError): S3Error {

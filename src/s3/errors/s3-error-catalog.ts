@@ -58,6 +58,10 @@ export const S3_ERRORS = {
   InvalidArgument: { status: 400, message: 'Invalid Argument' },
   InvalidBucketName: { status: 400, message: 'The specified bucket is not valid.' },
   InvalidBucketState: { status: 409, message: 'The request is not valid with the current state of the bucket.' },
+  /** SSE-KMS with a KMS key that is disabled (writes and reads). */
+  'KMS.DisabledException': { status: 400, message: 'The KMS key is disabled.' },
+  /** SSE-KMS with a KMS key id, ARN or alias that names no key. */
+  'KMS.NotFoundException': { status: 400, message: 'Invalid keyId' },
   InvalidEncryptionAlgorithmError: {
     status: 400,
     message: 'The encryption request you specified is not valid. The valid value is AES256.',

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { aclsDisabled, assertAclWritable, effectiveGrants } from '../../buckets/bucket-controls';
+import { aclsDisabled, assertAclWritable, effectiveGrants, effectivePublicAccessBlock } from '../../buckets/bucket-controls';
 import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
 import { AclError, AclGrant, aclIsPublic, cannedAclGrants, grantsFromHeaders, RequestedGrant } from '../../iam/acl/acl';
@@ -33,7 +33,7 @@ export class AccessHandlers {
     const body = await readSmallBody(call, MAX_POLICY_BYTES, { xml: false });
     const text = body.toString('utf8');
     const parsed = parsePolicy(text, 'bucket', { bucket: call.bucket }); // MalformedPolicy with the reason
-    if ((await this.buckets.entity(call.bucket)).publicAccessBlock?.blockPublicPolicy && isPublicPolicy(parsed)) {
+    if (effectivePublicAccessBlock(await this.buckets.entity(call.bucket))?.blockPublicPolicy && isPublicPolicy(parsed)) {
       throw new S3Error('AccessDenied', { message: "Access Denied (the bucket's public access block forbids public policies)" });
     }
     await this.buckets.setPolicy(call.bucket, text);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BucketConfigService, BucketEncryption } from '../../buckets/bucket-config.service';
+import { KmsService } from '../../encryption/kms.service';
 import { S3Error } from '../errors/s3-error';
 import { readChecksumRequest } from '../http/checksum-headers';
 import { readSmallBody } from '../http/read-body';
@@ -13,7 +14,10 @@ const ROOT = 'ServerSideEncryptionConfiguration';
 /** Default encryption of a bucket (Put/Get/DeleteBucketEncryption): new objects that ask for none get it. */
 @Injectable()
 export class BucketEncryptionHandlers {
-  constructor(private readonly configs: BucketConfigService) {}
+  constructor(
+    private readonly configs: BucketConfigService,
+    private readonly kms: KmsService,
+  ) {}
 
   @HandlesS3('GetBucketEncryption')
   async getBucketEncryption({ bucket }: S3Call): Promise<S3Result> {
@@ -27,7 +31,10 @@ export class BucketEncryptionHandlers {
       throw new S3Error('InvalidRequest', { message: 'Missing required header for this request: Content-MD5' });
     }
     const doc = await readXml((await readSmallBody(call)).toString('utf8'), ROOT);
-    await this.configs.putEncryption(call.bucket, readEncryptionConfiguration(doc));
+    const config = readEncryptionConfiguration(doc);
+    // A key that names no KMS key is refused now rather than on every later write.
+    if (config.kmsMasterKeyId !== undefined) await this.kms.describe(config.kmsMasterKeyId);
+    await this.configs.putEncryption(call.bucket, config);
     return S3Result.empty(200);
   }
 
@@ -49,8 +56,13 @@ export function readEncryptionConfiguration(doc: XmlNode): BucketEncryption {
   const algorithm = childText(apply, 'SSEAlgorithm');
   if (!apply || algorithm === undefined) throw new S3Error('MalformedXML');
   const bucketKey = childText(rule, 'BucketKeyEnabled');
-  if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') {
-    throw new S3Error('NotImplemented', { message: 'SSE-KMS is not implemented by this server yet; use AES256 (SSE-S3).' });
+  const bucketKeyEnabled = bucketKey?.trim().toLowerCase() === 'true';
+  if (algorithm === 'aws:kms') {
+    const keyId = childText(apply, 'KMSMasterKeyID')?.trim();
+    return keyId ? { algorithm, kmsMasterKeyId: keyId, bucketKeyEnabled } : { algorithm, bucketKeyEnabled };
+  }
+  if (algorithm === 'aws:kms:dsse') {
+    throw new S3Error('NotImplemented', { message: 'Dual-layer SSE-KMS (aws:kms:dsse) is not implemented; use aws:kms.' });
   }
   if (algorithm !== 'AES256') {
     throw new S3Error('InvalidArgument', {
@@ -61,7 +73,7 @@ export function readEncryptionConfiguration(doc: XmlNode): BucketEncryption {
   if (childText(apply, 'KMSMasterKeyID') !== undefined) {
     throw new S3Error('InvalidArgument', { message: 'a KMSMasterKeyID is not applicable if the default sse algorithm is not aws:kms' });
   }
-  return { algorithm, bucketKeyEnabled: bucketKey?.trim().toLowerCase() === 'true' };
+  return { algorithm, bucketKeyEnabled };
 }
 
 export function encryptionConfigurationXml(config: BucketEncryption): XmlDocument {
@@ -69,7 +81,10 @@ export function encryptionConfigurationXml(config: BucketEncryption): XmlDocumen
     root: ROOT,
     body: {
       Rule: {
-        ApplyServerSideEncryptionByDefault: { SSEAlgorithm: config.algorithm },
+        ApplyServerSideEncryptionByDefault:
+          config.kmsMasterKeyId !== undefined
+            ? { SSEAlgorithm: config.algorithm, KMSMasterKeyID: config.kmsMasterKeyId }
+            : { SSEAlgorithm: config.algorithm },
         BucketKeyEnabled: config.bucketKeyEnabled ? 'true' : 'false',
       },
     },

@@ -39,6 +39,7 @@ export function policyContext(
     // Encryption asked for by the request (policies requiring SSE test these, usually with Null).
     's3:x-amz-server-side-encryption': one('x-amz-server-side-encryption'),
     's3:x-amz-server-side-encryption-customer-algorithm': one('x-amz-server-side-encryption-customer-algorithm'),
+    's3:x-amz-server-side-encryption-aws-kms-key-id': one('x-amz-server-side-encryption-aws-kms-key-id'),
   };
   if (auth && auth.method !== 'anonymous') {
     ctx['s3:signatureversion'] = auth.method.startsWith('v4') ? 'AWS4-HMAC-SHA256' : 'AWS';

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { createHash } from 'node:crypto';
-import type { CustomerKey, EncryptionRequest, ObjectEncryption } from '../../encryption/encryption.types';
+import type { CustomerKey, EncryptionRequest, KmsRequest, ObjectEncryption } from '../../encryption/encryption.types';
 import { S3Error } from '../errors/s3-error';
 import type { OperationName } from '../routing/operations';
 import type { HeaderValues } from './s3-result';
@@ -131,8 +131,29 @@ export function readEncryptionRequest(headers: IncomingHttpHeaders): EncryptionR
     }
     return { mode: 'AES256' };
   }
-  if (algorithm === 'aws:kms' || algorithm === 'aws:kms:dsse') {
-    throw new S3Error('NotImplemented', { message: 'SSE-KMS is not implemented by this server yet; use AES256 (SSE-S3) or SSE-C.' });
+  if (algorithm === 'aws:kms') {
+    const req: KmsRequest = { mode: 'aws:kms' };
+    const keyId = get(headers, SSE.kmsKeyId)?.trim();
+    if (keyId !== undefined) {
+      if (keyId === '') throw new S3Error('KMS.NotFoundException', { message: "Invalid keyId ''" });
+      req.keyId = keyId;
+    }
+    const context = get(headers, SSE.kmsContext);
+    if (context !== undefined) req.context = readKmsContext(context);
+    const bucketKey = get(headers, SSE.bucketKeyEnabled);
+    if (bucketKey !== undefined) {
+      if (!/^(true|false)$/i.test(bucketKey.trim())) {
+        throw new S3Error('InvalidArgument', {
+          message: 'The value of x-amz-server-side-encryption-bucket-key-enabled must be true or false.',
+          fields: { ArgumentName: SSE.bucketKeyEnabled, ArgumentValue: bucketKey },
+        });
+      }
+      req.bucketKeyEnabled = bucketKey.trim().toLowerCase() === 'true';
+    }
+    return req;
+  }
+  if (algorithm === 'aws:kms:dsse') {
+    throw new S3Error('NotImplemented', { message: 'Dual-layer SSE-KMS (aws:kms:dsse) is not implemented; use aws:kms.' });
   }
   throw new S3Error('InvalidArgument', {
     message: 'The encryption method specified is not supported',
@@ -140,9 +161,39 @@ export function readEncryptionRequest(headers: IncomingHttpHeaders): EncryptionR
   });
 }
 
+/**
+ * x-amz-server-side-encryption-context: base64 of a JSON object whose values are strings (AWS);
+ * returned as canonical JSON (keys sorted), the form bound to the data keys.
+ */
+export function readKmsContext(value: string): string {
+  const invalid = () =>
+    new S3Error('InvalidArgument', {
+      message: 'The header x-amz-server-side-encryption-context must be base64-encoded UTF-8 JSON of string values.',
+      fields: { ArgumentName: SSE.kmsContext, ArgumentValue: value },
+    });
+  const raw = Buffer.from(value.trim(), 'base64');
+  if (raw.toString('base64').replace(/=+$/, '') !== value.trim().replace(/=+$/, '')) throw invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.some(([, v]) => typeof v !== 'string')) throw invalid();
+  return JSON.stringify(Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
 /** The encryption headers S3 answers for an object, part or upload encrypted as `enc`. */
 export function encryptionResponseHeaders(enc: ObjectEncryption | null | undefined): HeaderValues {
   if (!enc) return {};
   if (enc.mode === 'AES256') return { [SSE.algorithm]: 'AES256' };
+  if (enc.mode === 'aws:kms') {
+    const h: HeaderValues = { [SSE.algorithm]: 'aws:kms', [SSE.kmsKeyId]: enc.kmsKeyArn };
+    if (enc.kmsContext !== undefined) h[SSE.kmsContext] = Buffer.from(enc.kmsContext, 'utf8').toString('base64');
+    if (enc.bucketKeyEnabled) h[SSE.bucketKeyEnabled] = 'true';
+    return h;
+  }
   return { [SSE.customerAlgorithm]: 'AES256', [SSE.customerKeyMd5]: enc.customerKeyMd5 };
 }

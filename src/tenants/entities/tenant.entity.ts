@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import { bigintNumber } from '../../database/column-transformers';
+import type { PublicAccessBlock } from '../../buckets/bucket-controls';
+import { bigintNumber, jsonText } from '../../database/column-transformers';
 
 export type TenantStatus = 'active' | 'suspended';
 
@@ -45,4 +46,8 @@ export class TenantEntity {
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;
+
+  /** Account-level public access block (S3 PutPublicAccessBlock of S3 Control): applies to every bucket of the tenant, OR-ed with the bucket's own. */
+  @Column({ name: 'public_access_block', type: 'text', nullable: true, transformer: jsonText })
+  publicAccessBlock!: PublicAccessBlock | null;
 }

@@ -18,25 +18,13 @@ import { UsersService } from '../../../src/iam/users.service';
 import { IntegrityService } from '../../../src/integrity/integrity.service';
 import { cipherSize } from '../../../src/storage/package-cipher';
 import { TenantsService } from '../../../src/tenants/tenants.service';
-import { blobFilesOfSize, filesContaining } from '../../support/blob-files';
+import { blobFilesOfSize, bytesOf, filesContaining, markedBody } from '../../support/blob-files';
 import { rawRequest } from '../../support/raw-request';
 import { s3Fixture } from '../../support/s3-fixture';
 import { uniqueBucket } from '../../support/start-server';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('hex');
-
-/** A body that is easy to find on disk: a marker repeated, then random bytes. */
-function markedBody(size: number): { body: Buffer; marker: Buffer } {
-  const marker = Buffer.from(`PLAINTEXT-MARKER-${randomBytes(8).toString('hex')}`);
-  const body = randomBytes(size);
-  for (let i = 0; i + marker.length <= size; i += 4096) marker.copy(body, i);
-  return { body, marker };
-}
-
-async function bytesOf(res: { Body?: unknown }): Promise<Buffer> {
-  return Buffer.from(await (res.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-}
 
 describe('SSE-S3 (x-amz-server-side-encryption: AES256)', () => {
   const f = s3Fixture('sse');

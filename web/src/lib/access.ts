@@ -35,6 +35,7 @@ export const NAV: NavItem[] = [
   { to: '/settings', label: 'Settings', audience: 'global', group: 'Operations' },
   { to: '/monitoring', label: 'Monitoring', audience: 'global', group: 'Operations' },
   { to: '/cluster', label: 'Cluster', audience: 'global', group: 'Operations' },
+  { to: '/kms-keys', label: 'KMS keys', audience: 'global', group: 'Operations' },
   { to: '/profile', label: 'My account', audience: 'any', group: 'Account' },
   { to: '/server', label: 'About this server', audience: 'any', group: 'Account' },
 ];
