@@ -70,6 +70,11 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.rows.insert(m, entity, rows);
   }
 
+  /** Hot-path INSERT of rows of several entities in `m`'s transaction: one round trip on PostgreSQL (see RowStatements). */
+  insertAll(m: EntityManager, items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>): Promise<void> {
+    return this.rows.insertAll(m, items);
+  }
+
   /** Hot-path DELETE by column values in `m`'s transaction (see RowStatements); returns the rows removed. */
   delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
     return this.rows.delete(m, entity, where);

@@ -83,6 +83,37 @@ export class RowStatements {
     }
   }
 
+  /**
+   * INSERT of rows of several entities, in order. PostgreSQL: one statement, one round trip (the
+   * inserts before the last run as data-modifying WITH clauses); SQLite: one statement per row.
+   */
+  async insertAll(m: EntityManager, items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>): Promise<void> {
+    const parts = items.flatMap(({ entity, rows }) => {
+      const meta = this.dataSource.getMetadata(entity);
+      return rows.map((row) => ({ meta, row, columns: meta.columns.filter((c) => c.getEntityValue(row) !== undefined) }));
+    });
+    if (!this.postgres || parts.length < 2) {
+      for (const { meta, row } of parts) await this.insert(m, meta.target, [row]);
+      return;
+    }
+    const shapeKey = `insertAll:${parts.map((p) => `${p.meta.name}(${p.columns.map((c) => c.propertyName).join(',')})`).join(';')}`;
+    const shape = this.shape(shapeKey, () => {
+      let n = 0;
+      const statements = parts.map(({ meta, columns }) => {
+        const names = columns.map((c) => this.name(c)).join(', ');
+        const values = columns.map(() => `$${++n}`).join(', ');
+        return `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`;
+      });
+      const last = statements.pop()!;
+      return { sql: `WITH ${statements.map((st, i) => `w${i} AS (${st})`).join(', ')} ${last}`, columns: parts.flatMap((p) => p.columns) };
+    });
+    await this.run(
+      m,
+      shape,
+      parts.flatMap(({ row, columns }) => columns.map((c) => this.persistent(c.getEntityValue(row), c))),
+    );
+  }
+
   /** DELETE of the rows whose columns equal `where` (no NULL conditions); returns how many went. */
   async delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
     const meta = this.dataSource.getMetadata(entity);

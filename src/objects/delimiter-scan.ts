@@ -8,7 +8,7 @@ import type { SqlBuilder } from '../database/row-statements';
  * entries costs n index seeks whatever the directories hold, and one round trip.
  *
  * Each result row is one entry in key order: `list_key` (the first key of a common prefix, or an
- * object's key) with the object's columns (LEFT JOIN; only used when the entry is an object).
+ * object's key) with the object's columns (LEFT JOIN, only for an object: NULL for a common prefix).
  * Parameters: bucketId, cursor (start after it, or at it when `inclusive`), upper (exclusive
  * bound, when `bounded`: the prefix's end), plen and dlen (prefix and delimiter length in
  * characters), delimiter, maxChar (U+10FFFF), limit (entries at most).
@@ -24,17 +24,21 @@ export function delimiterScanSql(q: SqlBuilder, bounded: boolean, inclusive: boo
   const instr = (hay: string, needle: string) => (pg ? `strpos(${hay}, ${needle})` : `instr(${hay}, ${needle})`);
   const listed = (a: string) => `${a}."bucket_id" = ${text('bucketId')} AND ${a}."is_latest" = TRUE AND ${a}."is_delete_marker" = FALSE`;
   const scope = (a: string) => listed(a) + (bounded ? ` AND ${a}."key" < ${text('upper')}${collate}` : '');
-  const rest = `substr(t.k, ${int('plen')} + 1)`;
-  const at = instr(rest, text('delimiter'));
-  // The cursor after entry t.k: past its common prefix when it has one, else t.k itself.
-  const next = `CASE WHEN ${at} > 0 THEN substr(t.k, 1, ${int('plen')} + ${at} - 1 + ${int('dlen')}) || ${text('maxChar')} ELSE t.k END`;
+  // The cursor after entry k: past its common prefix when it has one, else k itself.
+  const cursorAfter = (k: string) => {
+    const at = instr(`substr(${k}, ${int('plen')} + 1)`, text('delimiter'));
+    return `CASE WHEN ${at} > 0 THEN substr(${k}, 1, ${int('plen')} + ${at} - 1 + ${int('dlen')}) || ${text('maxChar')} ELSE ${k} END`;
+  };
+  const seek = (op: string, from: string) =>
+    `(SELECT s."key" FROM "objects" s WHERE ${scope('s')} AND s."key" ${op} ${from}${collate} ORDER BY s."key" LIMIT 1)`;
+  // t(k, n): entry n starts at key k (NULL: no more keys). Only an entry whose cursor is its own
+  // key is an object; its row is joined, a common prefix's is not read.
   return (
     `WITH RECURSIVE t(k, n) AS (` +
-    `SELECT (SELECT s."key" FROM "objects" s WHERE ${scope('s')} AND s."key" ${inclusive ? '>=' : '>'} ${text('cursor')}${collate} ORDER BY s."key" LIMIT 1), 1` +
+    `SELECT ${seek(inclusive ? '>=' : '>', text('cursor'))}, 1` +
     ` UNION ALL ` +
-    `SELECT (SELECT s."key" FROM "objects" s WHERE ${scope('s')} AND s."key" > (${next})${collate} ORDER BY s."key" LIMIT 1), t.n + 1` +
-    ` FROM t WHERE t.k IS NOT NULL AND t.n < ${int('limit')}` +
-    `) SELECT t.k AS list_key, ${q.columns('o')} FROM t LEFT JOIN "objects" o ON ${listed('o')} AND o."key" = t.k` +
+    `SELECT ${seek('>', `(${cursorAfter('t.k')})`)}, t.n + 1 FROM t WHERE t.k IS NOT NULL AND t.n < ${int('limit')}` +
+    `) SELECT t.k AS list_key, ${q.columns('o')} FROM t LEFT JOIN "objects" o ON (${cursorAfter('t.k')}) = t.k AND ${listed('o')} AND o."key" = t.k` +
     ` WHERE t.k IS NOT NULL ORDER BY t.n`
   );
 }
