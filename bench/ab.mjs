@@ -113,10 +113,10 @@ try {
       side.ops.push(res.opsPerSec);
       side.cpu.push(res.cpu.targetUsPerOp);
     }
-    process.stderr.write(`round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(0)} ops/s, B ${sides[1].ops.at(-1).toFixed(0)} ops/s\n`);
+    process.stderr.write(`round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(2)} ops/s, B ${sides[1].ops.at(-1).toFixed(2)} ops/s\n`);
   }
   const [A, B] = sides.map((s) => ({ ops: median(s.ops), cpu: median(s.cpu) }));
-  const line = (n, s) => `${n}: ${s.ops.toFixed(0)} ops/s (median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
+  const line = (n, s) => `${n}: ${s.ops.toFixed(2)} ops/s (${((s.ops * o.size) / 2 ** 20).toFixed(0)} MiB/s, median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
   console.log(`${o.op} c${o.concurrency} size ${o.size}${o.checksum ? ' +' + o.checksum : ''} FSYNC=${o.fsync}`);
   console.log(line(`A ${o.a}`, A));
   console.log(line(`B ${o.b}`, B));
