@@ -488,7 +488,8 @@ export class ObjectsService {
     const rows = await this.db.select(
       BucketEntity,
       'locked-for-key',
-      (q) => `SELECT ${q.columns('b')}, pg_advisory_xact_lock(hashtextextended(${q.param('lock')}, 0)) AS locked FROM "buckets" b WHERE b."id" = ${q.param('id')}`,
+      (q) =>
+        `SELECT ${q.columns('b')}, pg_advisory_xact_lock(hashtextextended(${q.param('lock')}, 0)) AS locked FROM "buckets" b WHERE b."id" = ${q.param('id')}`,
       { id: bucketId, lock: `${bucketId}/${key}` },
       m,
     );
@@ -1030,16 +1031,21 @@ export class ObjectsService {
     max: number,
   ): Promise<ListObjectsResult> {
     const bounded = prefix !== '';
-    const rows = await this.db.select(ObjectEntity, `delimiter-scan:${bounded}:${inclusive}`, (q) => delimiterScanSql(q, bounded, inclusive), {
-      bucketId,
-      cursor,
-      upper: bounded ? pastPrefix(prefix) : null,
-      plen: [...prefix].length,
-      dlen: [...delimiter].length,
-      delimiter,
-      maxChar: MAX_CHAR,
-      limit: max + 1,
-    });
+    const rows = await this.db.select(
+      ObjectEntity,
+      `delimiter-scan:${bounded}:${inclusive}`,
+      (q) => delimiterScanSql(q, bounded, inclusive),
+      {
+        bucketId,
+        cursor,
+        upper: bounded ? pastPrefix(prefix) : null,
+        plen: [...prefix].length,
+        dlen: [...delimiter].length,
+        delimiter,
+        maxChar: MAX_CHAR,
+        limit: max + 1,
+      },
+    );
     const objects: ObjectView[] = [];
     const commonPrefixes: string[] = [];
     let lastReturned: string | undefined;
