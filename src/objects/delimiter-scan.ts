@@ -32,13 +32,13 @@ export function delimiterScanSql(q: SqlBuilder, bounded: boolean, inclusive: boo
   const seek = (op: string, from: string) =>
     `(SELECT s."key" FROM "objects" s WHERE ${scope('s')} AND s."key" ${op} ${from}${collate} ORDER BY s."key" LIMIT 1)`;
   // t(k, n): entry n starts at key k (NULL: no more keys). Only an entry whose cursor is its own
-  // key is an object; its row is joined, a common prefix's is not read.
+  // key is an object; its row is joined. A common prefix joins on NULL: no index lookup at all.
   return (
     `WITH RECURSIVE t(k, n) AS (` +
     `SELECT ${seek(inclusive ? '>=' : '>', text('cursor'))}, 1` +
     ` UNION ALL ` +
     `SELECT ${seek('>', `(${cursorAfter('t.k')})`)}, t.n + 1 FROM t WHERE t.k IS NOT NULL AND t.n < ${int('limit')}` +
-    `) SELECT t.k AS list_key, ${q.columns('o')} FROM t LEFT JOIN "objects" o ON (${cursorAfter('t.k')}) = t.k AND ${listed('o')} AND o."key" = t.k` +
+    `) SELECT t.k AS list_key, ${q.columns('o')} FROM t LEFT JOIN "objects" o ON ${listed('o')} AND o."key" = (CASE WHEN (${cursorAfter('t.k')}) = t.k THEN t.k END)` +
     ` WHERE t.k IS NOT NULL ORDER BY t.n`
   );
 }
