@@ -87,7 +87,7 @@ export class DatabaseService implements OnApplicationShutdown {
     build: (sql: SqlBuilder) => string,
     params: Record<string, unknown>,
     m?: EntityManager,
-  ): Promise<Array<{ raw: Record<string, unknown>; entity: T | null }>> {
+  ): Promise<Array<{ raw: Record<string, unknown>; entity: () => T | null }>> {
     return this.rows.select(entity, shapeKey, build, params, m);
   }
 

@@ -133,8 +133,9 @@ export class RowStatements {
    * A hot-path SELECT whose SQL is built once per `shapeKey` and reused (a named prepared
    * statement on PostgreSQL). `build` writes the SQL: `columns(alias)` lists the entity's columns
    * under a table alias, `param(name)` places a named parameter (it may be used more than once),
-   * `dialect` says which SQL functions to use. Each result row comes back raw, with the entity
-   * hydrated from it (null when the row's primary column is NULL, as from a LEFT JOIN).
+   * `dialect` says which SQL functions to use. Each result row comes back raw, with `entity()`
+   * hydrating it on demand (null when the row's primary column is NULL, as from a LEFT JOIN):
+   * rows a caller only looks at cost no hydration.
    */
   async select<T extends ObjectLiteral>(
     entity: EntityTarget<T>,
@@ -142,7 +143,7 @@ export class RowStatements {
     build: (sql: SqlBuilder) => string,
     params: Record<string, unknown>,
     m?: EntityManager,
-  ): Promise<Array<{ raw: Record<string, unknown>; entity: T | null }>> {
+  ): Promise<Array<{ raw: Record<string, unknown>; entity: () => T | null }>> {
     const meta = this.dataSource.getMetadata(entity);
     const shape = this.shape(`select:${meta.name}:${shapeKey}`, () => {
       // Placeholders are marked while building and numbered in the order of the SQL text
@@ -166,7 +167,7 @@ export class RowStatements {
     const values = shape.params!.map((n) => (this.sqlite ? sqliteValue(params[n]) : params[n]));
     const { rows } = await this.run(m, shape, values);
     const primary = meta.primaryColumns[0].databaseName;
-    return rows.map((raw) => ({ raw, entity: raw[primary] === null || raw[primary] === undefined ? null : this.hydrate<T>(meta, raw) }));
+    return rows.map((raw) => ({ raw, entity: () => (raw[primary] === null || raw[primary] === undefined ? null : this.hydrate<T>(meta, raw)) }));
   }
 
   /**

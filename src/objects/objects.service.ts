@@ -493,7 +493,7 @@ export class ObjectsService {
       { id: bucketId, lock: `${bucketId}/${key}` },
       m,
     );
-    return rows[0]?.entity ?? null;
+    return rows[0]?.entity() ?? null;
   }
 
   /**
@@ -514,7 +514,7 @@ export class ObjectsService {
       { bucketId, key, versionId: NULL_VERSION_ID },
       m,
     );
-    return rows[0]?.entity ?? null;
+    return rows[0]?.entity() ?? null;
   }
 
   /** findOne that also locks the row on PostgreSQL (inside a transaction); SQLite runs one transaction at a time. */
@@ -1019,8 +1019,12 @@ export class ObjectsService {
   }
 
   /**
-   * A page with a delimiter in one statement (see delimiter-scan.ts): one index seek per entry,
-   * each common prefix skipped whole, `max` + 1 entries at most (the last one says "truncated").
+   * A page with a delimiter. First one range scan of the index (as without a delimiter) whose rows
+   * inside a common prefix already returned are skipped unread (not hydrated): pages of objects and
+   * small directories end here. When that batch runs out inside the page, the rest of the page
+   * comes from one recursive statement (see delimiter-scan.ts) that seeks once per entry, past a
+   * whole common prefix at a time: a page costs at most one batch plus O(page) seeks, however many
+   * keys the directories hold. `max` + 1 entries are read at most (the last says "truncated").
    */
   private async listWithDelimiter(
     bucketId: string,
@@ -1031,38 +1035,59 @@ export class ObjectsService {
     max: number,
   ): Promise<ListObjectsResult> {
     const bounded = prefix !== '';
-    const rows = await this.db.select(
-      ObjectEntity,
-      `delimiter-scan:${bounded}:${inclusive}`,
-      (q) => delimiterScanSql(q, bounded, inclusive),
-      {
-        bucketId,
-        cursor,
-        upper: bounded ? pastPrefix(prefix) : null,
-        plen: [...prefix].length,
-        dlen: [...delimiter].length,
-        delimiter,
-        maxChar: MAX_CHAR,
-        limit: max + 1,
-      },
-    );
-    const objects: ObjectView[] = [];
-    const commonPrefixes: string[] = [];
-    let lastReturned: string | undefined;
-    for (const { raw, entity } of rows) {
-      const key = raw.list_key as string;
-      if (!key.startsWith(prefix)) break;
-      if (objects.length + commonPrefixes.length >= max) return { objects, commonPrefixes, isTruncated: true, lastReturned };
-      const cp = commonPrefixOf(key, prefix, delimiter);
-      if (cp !== undefined) {
-        commonPrefixes.push(cp);
-        lastReturned = cp;
-      } else if (entity) {
-        objects.push(toObjectView(entity));
-        lastReturned = key;
+    const upper = bounded ? pastPrefix(prefix) : null;
+    const page: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
+    let skipping: string | undefined;
+    /** Adds rows in key order to the page; true when the page is complete. */
+    const take = (rows: Array<{ raw: Record<string, unknown>; entity: () => ObjectEntity | null }>): boolean => {
+      for (const { raw, entity } of rows) {
+        const key = raw.list_key as string;
+        if (skipping !== undefined && key.startsWith(skipping)) continue;
+        skipping = undefined;
+        if (!key.startsWith(prefix)) return true;
+        if (page.objects.length + page.commonPrefixes.length >= max) {
+          page.isTruncated = true;
+          return true;
+        }
+        const cp = commonPrefixOf(key, prefix, delimiter);
+        if (cp !== undefined) {
+          page.commonPrefixes.push(cp);
+          page.lastReturned = cp;
+          skipping = cp;
+          cursor = pastPrefix(cp);
+        } else {
+          const row = entity();
+          if (row) page.objects.push(toObjectView(row));
+          page.lastReturned = key;
+          cursor = key;
+        }
       }
-    }
-    return { objects, commonPrefixes, isTruncated: false, lastReturned };
+      return false;
+    };
+    const limit = Math.min(1000, max + 1);
+    const batch = await this.db.select(
+      ObjectEntity,
+      `delimiter-batch:${bounded}:${inclusive}`,
+      (q) =>
+        `SELECT ${q.columns('o')}, o."key" AS list_key FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."is_latest" = TRUE` +
+        ` AND o."is_delete_marker" = FALSE AND o."key" ${inclusive ? '>=' : '>'} ${q.param('cursor')}` +
+        (bounded ? ` AND o."key" < ${q.param('upper')}` : '') +
+        ` ORDER BY o."key" LIMIT ${q.param('limit')}`,
+      { bucketId, cursor, upper, limit },
+    );
+    if (take(batch) || batch.length < limit) return page;
+    const rest = await this.db.select(ObjectEntity, `delimiter-scan:${bounded}`, (q) => delimiterScanSql(q, bounded, false), {
+      bucketId,
+      cursor,
+      upper,
+      plen: [...prefix].length,
+      dlen: [...delimiter].length,
+      delimiter,
+      maxChar: MAX_CHAR,
+      limit: max - page.objects.length - page.commonPrefixes.length + 1,
+    });
+    take(rest);
+    return page;
   }
 }
 
