@@ -167,7 +167,10 @@ export class RowStatements {
     const values = shape.params!.map((n) => (this.sqlite ? sqliteValue(params[n]) : params[n]));
     const { rows } = await this.run(m, shape, values);
     const primary = meta.primaryColumns[0].databaseName;
-    return rows.map((raw) => ({ raw, entity: () => (raw[primary] === null || raw[primary] === undefined ? null : this.hydrate<T>(meta, raw)) }));
+    return rows.map((raw) => ({
+      raw,
+      entity: () => (raw[primary] === null || raw[primary] === undefined ? null : this.hydrate<T>(meta, raw)),
+    }));
   }
 
   /**
