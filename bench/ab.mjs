@@ -3,7 +3,8 @@
 // shared machine: both servers run side by side and take turns (A B B A …) in short rounds;
 // the medians of ops/s and of server CPU per op are compared.
 //   node bench/ab.mjs --a bench/results/base/dist --b dist --op put [--concurrency 16] [--rounds 8]
-//                     [--seconds 1.5] [--fsync false] [--size 4096] [--checksum crc32] [--db-url postgres://…/db]
+//                     [--seconds 1.5] [--fsync false] [--size 4096] [--checksum crc32] [--pg-url postgres://postgres@127.0.0.1:5432]
+//   (--pg-url: both servers on PostgreSQL, each in a database of its own, created and dropped)
 //   ops: put, get, head, delete, list (ListObjectsV2 pages of 1000 keys, --delimiter /)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -33,6 +34,7 @@ const o = {
   checksum: arg('checksum'),
   delimiter: arg('delimiter'),
   keys: Number(arg('keys', 10000)),
+  pgUrl: arg('pg-url'),
 };
 loadSigner(o.b);
 const creds = { accessKey: 'BENCHROOTACCESSKEY01', secretKey: 'bench-secret-key-0123456789abcdefghijklmn' };
@@ -43,12 +45,23 @@ const extraHeaders = await checksumHeader(o.checksum, block, o.size);
 const body = () => (o.size <= 1 << 20 ? block.subarray(0, o.size) : repeatedBody(block, o.size));
 
 const sides = [];
+const pg = o.pgUrl ? new (await import('pg')).default.Client({ connectionString: `${o.pgUrl}/postgres` }) : null;
+const databases = [];
+if (pg) await pg.connect();
 try {
   for (const [name, dist] of [
     ['A', o.a],
     ['B', o.b],
   ]) {
-    const s = await startServer({ root: ROOT, dist, dataDir: join(work, name), fsync: o.fsync, ...creds });
+    let databaseUrl;
+    if (pg) {
+      const db = `ab_${process.pid}_${name.toLowerCase()}`;
+      await pg.query(`CREATE DATABASE "${db}"`);
+      databases.push(db);
+      databaseUrl = `${o.pgUrl}/${db}`;
+    }
+    const masterKey = pg ? randomBytes(32).toString('hex') : undefined;
+    const s = await startServer({ root: ROOT, dist, dataDir: join(work, name), fsync: o.fsync, databaseUrl, masterKey, ...creds });
     const client = new S3Client({ ...creds, endpoint: s.endpoint, maxSockets: o.concurrency });
     sides.push({ name, dist, s, client, pid: s.pid, next: 0, ops: [], cpu: [] });
     await createBucket(client, 'abtest');
@@ -113,10 +126,10 @@ try {
       side.ops.push(res.opsPerSec);
       side.cpu.push(res.cpu.targetUsPerOp);
     }
-    process.stderr.write(`round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(0)} ops/s, B ${sides[1].ops.at(-1).toFixed(0)} ops/s\n`);
+    process.stderr.write(`round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(2)} ops/s, B ${sides[1].ops.at(-1).toFixed(2)} ops/s\n`);
   }
   const [A, B] = sides.map((s) => ({ ops: median(s.ops), cpu: median(s.cpu) }));
-  const line = (n, s) => `${n}: ${s.ops.toFixed(0)} ops/s (median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
+  const line = (n, s) => `${n}: ${s.ops.toFixed(2)} ops/s (${((s.ops * o.size) / 2 ** 20).toFixed(0)} MiB/s, median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
   console.log(`${o.op} c${o.concurrency} size ${o.size}${o.checksum ? ' +' + o.checksum : ''} FSYNC=${o.fsync}`);
   console.log(line(`A ${o.a}`, A));
   console.log(line(`B ${o.b}`, B));
@@ -127,4 +140,6 @@ try {
     await side.s.stop();
   }
   rmSync(work, { recursive: true, force: true });
+  for (const db of databases) await pg.query(`DROP DATABASE IF EXISTS "${db}" WITH (FORCE)`).catch(() => undefined);
+  await pg?.end();
 }

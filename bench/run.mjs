@@ -4,7 +4,8 @@
 // prints tables + writes bench/results/<timestamp>.json. See bench/README.md.
 //
 //   npm run build && npm run bench -- [--quick] [--db sqlite|postgres|both] [--fsync both|true|false]
-//                                      [--keys 10000[,1000000]] [--workloads large,multipart,small,memory,listing]
+//                                      [--keys 10000[,1000000]] [--workloads large,multipart,small,memory,listing,dirs,mixed,smallrun]
+//                                      [--dir-keys 10000,1000000] [--small-count 1000000]
 //                                      [--checksum crc32|crc32c|…] [--populate put|sql] [--profile] [--duration ms] [--pg-url postgres://postgres@127.0.0.1:5432]
 //                                      [--dist dir] [--keep]
 //   (`npm run bench --quick` works too: npm passes it as npm_config_quick.)
@@ -15,16 +16,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startServer, startFloor, memoryOf, sampleMemory } from './lib/procs.mjs';
-import { createBucket, largeObjects, multipart, smallObjects, bigPutMemory, populate, listing, listKey } from './lib/workloads.mjs';
+import { createBucket, largeObjects, multipart, smallObjects, bigPutMemory, populate, listing, listKey, dirListing, manyDirsKey, hugeDirsKey, mixed, smallRun } from './lib/workloads.mjs';
 import { populateSql } from './lib/populate-sql.mjs';
-import { throughputTable, compactTable, listingTable, memoryTable, targets, targetsTable } from './lib/report.mjs';
+import { throughputTable, compactTable, listingTable, dirsTable, mixedTable, smallRunTable, memoryTable, targets, targetsTable } from './lib/report.mjs';
 import { summarise, formatSummary } from './profile-summary.mjs';
 import { loadSigner, S3Client, EMPTY_SHA256, expectStatus } from './lib/client.mjs';
 import { MiB, GiB } from './lib/stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const WORKLOADS = ['large', 'multipart', 'small', 'memory', 'listing'];
+const WORKLOADS = ['large', 'multipart', 'small', 'memory', 'listing', 'dirs', 'mixed', 'smallrun'];
 const ACCESS_KEY = 'BENCHROOTACCESSKEY01';
 const SECRET_KEY = 'bench-secret-key-0123456789abcdefghijklmn';
 
@@ -39,6 +40,8 @@ function parseArgs(argv) {
     db: env('db') ?? 'sqlite',
     fsync: env('fsync') ?? 'both',
     keys: env('keys') ?? '10000',
+    dirKeys: env('dir_keys'),
+    smallCount: env('small_count'),
     workloads: env('workloads') ?? WORKLOADS.join(','),
     duration: undefined,
     pgUrl: process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432',
@@ -58,6 +61,8 @@ function parseArgs(argv) {
       case '--db': o.db = value(); break;
       case '--fsync': o.fsync = value(); break;
       case '--keys': o.keys = value(); break;
+      case '--dir-keys': o.dirKeys = value(); break;
+      case '--small-count': o.smallCount = value(); break;
       case '--workloads': case '--only': o.workloads = value(); break;
       case '--duration': o.duration = Number(value()); break;
       case '--pg-url': o.pgUrl = value(); break;
@@ -86,6 +91,16 @@ function parseArgs(argv) {
   o.params = o.quick
     ? { smallMs: 500, smallRounds: 1, warmupMs: 200, large: [{ concurrency: 1, count: 1 }, { concurrency: 4, count: 4 }], largeRounds: 2, mpTotal: 128 * MiB, bigPut: 1 * GiB, floorMemory: false, pages: 3, passes: 2 }
     : { smallMs: 2500, smallRounds: 2, warmupMs: 600, large: [{ concurrency: 1, count: 2 }, { concurrency: 4, count: 4 }], largeRounds: 4, mpTotal: 256 * MiB, bigPut: 2 * GiB, floorMemory: true, pages: 5, passes: 3 };
+  Object.assign(
+    o.params,
+    o.quick
+      ? { dirKeys: [10_000], dirPages: 3, mixed: { objects: 100, size: 1 * MiB, clients: 20, durationMs: 4000 }, smallRun: { count: 10_000, size: 1024, concurrency: 32 } }
+      : { dirKeys: [10_000, 1_000_000], dirPages: 5, mixed: { objects: 2500, size: 10 * MiB, clients: 20, durationMs: 30_000 }, smallRun: { count: 1_000_000, size: 1024, concurrency: 32 } },
+  );
+  if (o.dirKeys) o.params.dirKeys = String(o.dirKeys).split(',').map((k) => Number(k.replace(/_/g, '')));
+  if (o.params.dirKeys.some((k) => !Number.isInteger(k) || k < 100)) throw new Error('--dir-keys takes integers >= 100, comma-separated');
+  o.params.dirKeys.sort((a, b) => a - b);
+  if (o.smallCount) o.params.smallRun.count = Number(String(o.smallCount).replace(/_/g, ''));
   if (o.duration) o.params.smallMs = o.duration;
   return o;
 }
@@ -257,6 +272,56 @@ async function runMode(o, work, db, fsync, jobs, stamp) {
           );
         }
       }
+      if (jobs.has('mixed')) {
+        const mb = 'bench-mixed';
+        await createBucket(new S3Client({ ...creds, endpoint: S.endpoint, maxSockets: 1 }), mb);
+        const r = await mixed([S, F], { bucket: mb, ...p.mixed });
+        run.mixed = { ...p.mixed, ...r };
+        log(`${tag} mixed (${p.mixed.objects} × ${p.mixed.size / MiB} MiB, ${p.mixed.clients} clients): ${r.server.opsPerSec.toFixed(0)} vs ${r.floor.opsPerSec.toFixed(0)} ops/s`);
+      }
+      if (jobs.has('smallrun')) {
+        const sb = 'bench-smallrun';
+        await createBucket(new S3Client({ ...creds, endpoint: S.endpoint, maxSockets: 1 }), sb);
+        await createBucket(new S3Client({ ...creds, endpoint: F.endpoint, maxSockets: 1 }), sb);
+        const server = await smallRun(S, { bucket: sb, ...p.smallRun, progress: progressLine });
+        endProgress();
+        const floor = await smallRun(F, { bucket: sb, ...p.smallRun, list: false, progress: progressLine });
+        endProgress();
+        run.smallRun = { server, floor };
+        log(`${tag} small-object run: create ${server.createPerSec.toFixed(0)} vs ${floor.createPerSec.toFixed(0)}/s, list ${server.listPerSec.toFixed(0)} objects/s`);
+      }
+      if (jobs.has('dirs')) {
+        // SHORTCUT (documented in bench/README.md): rows inserted into the database directly.
+        const db2 = 'bench-dirs';
+        const c = new S3Client({ ...creds, endpoint: S.endpoint, maxSockets: 1 });
+        await createBucket(c, db2);
+        for (const t of ['many/__template', 'huge/__template']) {
+          expectStatus(await c.request({ method: 'PUT', path: `/${db2}/${t}`, body: Buffer.alloc(0), payloadHash: EMPTY_SHA256, consume: 'text' }), [200], 'template PUT');
+        }
+        c.close();
+        run.dirs = [];
+        let have = 0;
+        for (const keys of p.dirKeys) {
+          const t = performance.now();
+          await server.stop();
+          for (const [template, keyOf] of [
+            ['many/__template', manyDirsKey],
+            ['huge/__template', hugeDirsKey],
+          ]) {
+            await populateSql({ databaseUrl, dataDir, bucketTemplateKey: template, keyOf, from: have, to: keys, keepTemplate: true, progress: (n) => progressLine(`inserting rows (server stopped): ${n}/${keys}`) });
+          }
+          endProgress();
+          server = await boot();
+          S.pid = server.pid;
+          S.endpoint = server.endpoint;
+          log(`${tag} directories: ${keys} keys in each scenario (sql shortcut, ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+          have = keys;
+          const many = await dirListing(S, { bucket: db2, prefix: 'many/', pages: p.dirPages, passes: p.passes, startAfterNearEnd: manyDirsKey(Math.max(0, keys - p.dirPages * 10_000 - 10)) });
+          const huge = await dirListing(S, { bucket: db2, prefix: 'huge/', pages: 1, passes: p.passes * 3 });
+          run.dirs.push({ keys, many, huge });
+          log(`${tag} directories at ${keys} keys: many ${many.msPerPageStart.toFixed(1)} → ${many.msPerPageEnd?.toFixed(1)} ms/page (${many.entriesPerPage.toFixed(0)} entries), few huge ${huge.msPerPageStart.toFixed(1)} ms/page (${huge.entriesPerPage.toFixed(0)} entries)`);
+        }
+      }
       run.serverRssAtEnd = memoryOf(S.pid).rss;
     } finally {
       const code = await server.stop();
@@ -309,7 +374,10 @@ async function main() {
       const listingMode = o.modes.includes(false) ? false : o.modes[0];
       const memoryMode = o.modes.includes(true) ? true : o.modes[0];
       for (const fsync of o.modes) {
-        const jobs = new Set([...o.workloadSet].filter((w) => (w === 'listing' ? fsync === listingMode : w === 'memory' ? fsync === memoryMode : true)));
+        // Listings where PUTs are cheapest; the memory test, the mixed workload and the
+        // small-object run where durability is on.
+        const modeOf = { listing: listingMode, dirs: listingMode, memory: memoryMode, mixed: memoryMode, smallrun: memoryMode };
+        const jobs = new Set([...o.workloadSet].filter((w) => (w in modeOf ? fsync === modeOf[w] : true)));
         results.runs.push(await runMode(o, work, db, fsync, jobs, stamp));
       }
     }
@@ -320,7 +388,7 @@ async function main() {
   results.seconds = (performance.now() - started) / 1000;
   results.machine.cpuPressureAtEnd = cpuPressure();
   results.targets = targets(results);
-  const tables = [throughputTable(results), compactTable(results), listingTable(results), memoryTable(results), targetsTable(results.targets)].filter(
+  const tables = [throughputTable(results), compactTable(results), mixedTable(results), smallRunTable(results), listingTable(results), dirsTable(results), memoryTable(results), targetsTable(results.targets)].filter(
     (t) => t.split('\n').length > 2,
   );
   const md = [

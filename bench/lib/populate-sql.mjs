@@ -11,9 +11,9 @@ const require = createRequire(import.meta.url);
 const BATCH = 1000;
 
 /** Inserts keys [from, to) as copies of the row of `templateKey`; `progress(done)` now and then. */
-export async function populateSql({ databaseUrl, dataDir, bucketTemplateKey, keyOf, from, to, progress }) {
-  if (databaseUrl) return populatePostgres({ databaseUrl, bucketTemplateKey, keyOf, from, to, progress });
-  return populateSqlite({ file: join(dataDir, 'metadata.sqlite'), bucketTemplateKey, keyOf, from, to, progress });
+export async function populateSql({ databaseUrl, dataDir, bucketTemplateKey, keyOf, from, to, keepTemplate = false, progress }) {
+  if (databaseUrl) return populatePostgres({ databaseUrl, bucketTemplateKey, keyOf, from, to, keepTemplate, progress });
+  return populateSqlite({ file: join(dataDir, 'metadata.sqlite'), bucketTemplateKey, keyOf, from, to, keepTemplate, progress });
 }
 
 function cloneRows(template, keyOf, from, n) {
@@ -26,7 +26,7 @@ function cloneRows(template, keyOf, from, n) {
   return rows;
 }
 
-function populateSqlite({ file, bucketTemplateKey, keyOf, from, to, progress }) {
+function populateSqlite({ file, bucketTemplateKey, keyOf, from, to, keepTemplate, progress }) {
   const Database = require('better-sqlite3');
   const db = new Database(file);
   try {
@@ -44,14 +44,14 @@ function populateSqlite({ file, bucketTemplateKey, keyOf, from, to, progress }) 
       insertMany(cloneRows(template, keyOf, i, n));
       progress?.(i + n);
     }
-    db.prepare('DELETE FROM objects WHERE key = ?').run(bucketTemplateKey);
+    if (!keepTemplate) db.prepare('DELETE FROM objects WHERE key = ?').run(bucketTemplateKey);
     db.pragma('wal_checkpoint(TRUNCATE)');
   } finally {
     db.close();
   }
 }
 
-async function populatePostgres({ databaseUrl, bucketTemplateKey, keyOf, from, to, progress }) {
+async function populatePostgres({ databaseUrl, bucketTemplateKey, keyOf, from, to, keepTemplate, progress }) {
   const pg = require('pg');
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -68,7 +68,7 @@ async function populatePostgres({ databaseUrl, bucketTemplateKey, keyOf, from, t
       await client.query(`INSERT INTO objects (${cols.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, values);
       progress?.(i + n);
     }
-    await client.query('DELETE FROM objects WHERE key = $1', [bucketTemplateKey]);
+    if (!keepTemplate) await client.query('DELETE FROM objects WHERE key = $1', [bucketTemplateKey]);
     await client.query('ANALYZE objects');
   } finally {
     await client.end();

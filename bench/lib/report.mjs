@@ -102,6 +102,50 @@ export function listingTable(results) {
   return table(['db', 'keys', 'delimiter', 'pages/s', 'ms/page, start', 'ms/page, end'], rows);
 }
 
+export function dirsTable(results) {
+  const rows = [];
+  for (const run of results.runs) {
+    for (const d of run.dirs ?? []) {
+      rows.push([run.db, String(d.keys), 'many directories (10 keys each)', fmt(d.many.entriesPerPage), fmt(d.many.msPerPageStart, 1), fmt(d.many.msPerPageEnd, 1)]);
+      rows.push([run.db, String(d.keys), `few huge directories (10 of ${d.keys / 10} keys)`, fmt(d.huge.entriesPerPage), fmt(d.huge.msPerPageStart, 1), '']);
+    }
+  }
+  return table(['db', 'keys', 'ListObjectsV2 delimiter `/`', 'entries/page', 'ms/page, start', 'ms/page, end'], rows);
+}
+
+export function mixedTable(results) {
+  const rows = [];
+  for (const run of results.runs) {
+    const x = run.mixed;
+    if (!x) continue;
+    const per = (r) => ['get', 'head', 'put', 'delete'].map((k) => fmt(r.perOpPerSec[k])).join(' / ');
+    rows.push([
+      modeName(run),
+      `${x.objects} × ${fmt(x.size / MiB)} MiB, ${x.clients} clients, 45/30/15/10`,
+      `${fmt(x.server.opsPerSec)} ops/s (${fmt(x.server.mibPerSec)} MiB/s)`,
+      `${fmt(x.floor.opsPerSec)} ops/s (${fmt(x.floor.mibPerSec)} MiB/s)`,
+      fmt(ratio(x.server.opsPerSec, x.floor.opsPerSec), 2),
+      `${per(x.server)} (floor ${per(x.floor)})`,
+    ]);
+  }
+  return table(['mode', 'mixed workload', 'server', 'floor', 'ratio', 'GET / HEAD / PUT / DELETE per s, server (floor)'], rows);
+}
+
+export function smallRunTable(results) {
+  const rows = [];
+  for (const run of results.runs) {
+    const x = run.smallRun;
+    if (!x) continue;
+    rows.push([
+      modeName(run),
+      `${x.server.count} × ${fmt(x.server.size / 1024)} KiB, c${x.server.concurrency}`,
+      `${fmt(x.server.createPerSec)} / ${fmt(x.floor.createPerSec)} (**${fmt(ratio(x.server.createPerSec, x.floor.createPerSec), 2)}**)`,
+      `${fmt(x.server.listPerSec)} (${fmt(x.server.listSeconds, 1)} s)`,
+    ]);
+  }
+  return table(['mode', 'small-object run', 'create objects/s, server / floor (ratio)', 'list all, objects/s (server)'], rows);
+}
+
 export function memoryTable(results) {
   const rows = [];
   for (const run of results.runs) {
@@ -160,6 +204,17 @@ export function targets(results) {
         const r = ratio((b.msPerPageStart + b.msPerPageEnd) / 2, (a.msPerPageStart + a.msPerPageEnd) / 2);
         add(`${run.db}: delimiter page at ${last.keys} / at ${first.keys} keys`, r, '0.7–1.3', r >= 0.7 && r <= 1.3);
       }
+    }
+    for (const d of run.dirs ?? []) {
+      const worst = Math.max(d.many.msPerPageStart, d.many.msPerPageEnd ?? 0);
+      add(`${run.db}: delimiter page, many directories, ${d.keys} keys (ms)`, worst, '≤ 30', worst <= 30);
+      add(`${run.db}: delimiter page, few huge directories, ${d.keys} keys (ms)`, d.huge.msPerPageStart, '≤ 30', d.huge.msPerPageStart <= 30);
+    }
+    if (run.small?.server.c64) {
+      const r = run.small.server.c64;
+      const f = run.small.floor.c64;
+      const h = ratio(r.head.opsPerSec, f.head.opsPerSec);
+      add(`${m}: small HEAD c64 / floor`, h, '≥ 0.5', h >= 0.5);
     }
     if (run.memory) {
       const d = (run.memory.server.peakRss - run.memory.server.idleRss) / MiB;

@@ -438,3 +438,186 @@ export async function listing(target, { bucket, keys, pages, passes }) {
   client.close();
   return out;
 }
+
+// ---- directory listings ------------------------------------------------------------------------
+
+/** Keys of the "many directories" scenario: directories of 10 keys under `many/`. */
+export const manyDirsKey = (i) => `many/d${pad(Math.floor(i / 10), 7)}/o${pad(i % 10, 1)}`;
+/** Keys of the "few huge directories" scenario: 10 directories under `huge/`, keys spread round-robin. */
+export const hugeDirsKey = (i) => `huge/d${pad(i % 10, 2)}/o${pad(Math.floor(i / 10), 8)}`;
+
+/**
+ * ListObjectsV2 with `delimiter=/` under `prefix`: pages of 1000 common prefixes ("many
+ * directories": each prefix hides 10 keys) or one page of 10 prefixes ("few huge directories":
+ * each hides a tenth of the keys). `pages` pages from the start and `pages` from near the end
+ * (start-after a directory close to the last), `passes` times; ms per page is the median.
+ */
+export async function dirListing(target, { bucket, prefix, pages, passes, startAfterNearEnd }) {
+  const client = new S3Client({ ...target.creds, endpoint: target.endpoint, maxSockets: 1 });
+  const page = async (startAfter, token) => {
+    const query = [
+      ['list-type', '2'],
+      ['max-keys', '1000'],
+      ['prefix', prefix],
+      ['delimiter', '/'],
+    ];
+    if (startAfter && !token) query.push(['start-after', startAfter]);
+    if (token) query.push(['continuation-token', token]);
+    const s = performance.now();
+    const res = expectStatus(await client.request({ method: 'GET', path: `/${bucket}`, query, payloadHash: EMPTY_SHA256, consume: 'text' }), [200], 'ListObjectsV2');
+    const ms = performance.now() - s;
+    const entries = (res.text.match(/<Prefix>/g)?.length ?? 1) - 1 + (res.text.match(/<Key>/g)?.length ?? 0);
+    const next = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(res.text)?.[1];
+    return { ms, entries, next: next?.replace(/&amp;/g, '&') };
+  };
+  const walkFrom = async (startAfter) => {
+    const times = [];
+    let entries = 0;
+    let token;
+    for (let p = 0; p < pages; p++) {
+      const r = await page(startAfter, token);
+      times.push(r.ms);
+      entries += r.entries;
+      if (!r.next) break;
+      token = r.next;
+    }
+    return { times, entries };
+  };
+  await walkFrom(undefined); // warm-up
+  const start = [];
+  const end = [];
+  let entriesPerPage = 0;
+  for (let p = 0; p < passes; p++) {
+    const a = await walkFrom(undefined);
+    start.push(...a.times);
+    entriesPerPage = a.entries / a.times.length;
+    if (startAfterNearEnd) end.push(...(await walkFrom(startAfterNearEnd)).times);
+  }
+  client.close();
+  return { msPerPageStart: median(start), msPerPageEnd: end.length ? median(end) : null, entriesPerPage, pagesMeasured: start.length + end.length };
+}
+
+// ---- mixed workload ----------------------------------------------------------------------------
+
+/**
+ * The standard object-store mix: `objects` objects of `size` bytes are written first (not
+ * measured), then `clients` clients run for `durationMs` picking 45 % GET, 30 % HEAD, 15 % PUT,
+ * 10 % DELETE (a deterministic shuffle, the same for both targets). GET and HEAD read a live
+ * object, PUT writes a new one, DELETE removes a live one (a read racing a delete of its key may
+ * answer 404; those are counted). Returns ops/s overall and per operation, and MiB/s read+written.
+ */
+export async function mixed(targets, { bucket, objects, size, clients, durationMs }) {
+  const mix = [...Array(45).fill('GET'), ...Array(30).fill('HEAD'), ...Array(15).fill('PUT'), ...Array(10).fill('DELETE')];
+  let seed = 1;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x80000000);
+  for (let i = mix.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [mix[i], mix[j]] = [mix[j], mix[i]];
+  }
+  const out = {};
+  for (const t of targets) {
+    const client = new S3Client({ ...t.creds, endpoint: t.endpoint, maxSockets: clients });
+    const put = (key) =>
+      client.request({ method: 'PUT', path: `/${bucket}/${key}`, body: repeatedBody(BLOCK, size), payloadHash: UNSIGNED, consume: 'text' }).then((r) => expectStatus(r, [200], 'PUT'));
+    const live = [];
+    await runConcurrent({ concurrency: clients, count: objects, pid: t.pid, op: (i) => put(`mixed/${pad(i, 7)}`).then(() => void live.push(`mixed/${pad(i, 7)}`)) });
+    let next = objects;
+    let notFound = 0;
+    const perOp = { GET: 0, HEAD: 0, PUT: 0, DELETE: 0 };
+    seed = 7;
+    const r = await runConcurrent({
+      concurrency: clients,
+      durationMs,
+      pid: t.pid,
+      op: async (i) => {
+        const kind = mix[i % mix.length];
+        perOp[kind]++;
+        if (kind === 'PUT') {
+          const key = `mixed/${pad(next++, 7)}`;
+          await put(key);
+          live.push(key);
+          return size;
+        }
+        const at = Math.floor(rand() * live.length);
+        const key = live[at];
+        if (kind === 'DELETE') {
+          live[at] = live[live.length - 1];
+          live.pop();
+          expectStatus(await client.request({ method: 'DELETE', path: `/${bucket}/${key}`, payloadHash: EMPTY_SHA256 }), [204], 'DELETE');
+          return 0;
+        }
+        const res = await client.request({ method: kind, path: `/${bucket}/${key}`, payloadHash: EMPTY_SHA256 });
+        expectStatus(res, [200, 404], kind);
+        if (res.status === 404) notFound++;
+        return kind === 'GET' && res.status === 200 ? size : 0;
+      },
+    });
+    client.close();
+    out[t.name] = {
+      opsPerSec: r.opsPerSec,
+      mibPerSec: r.mibPerSec,
+      ops: r.ops,
+      seconds: r.seconds,
+      perOpPerSec: Object.fromEntries(Object.entries(perOp).map(([k, v]) => [k.toLowerCase(), v / r.seconds])),
+      notFound,
+      latencyMs: r.latencyMs,
+      cpu: r.cpu,
+    };
+  }
+  return out;
+}
+
+// ---- small-object run --------------------------------------------------------------------------
+
+/** Creates `count` objects of `size` bytes at `concurrency`, then lists them all (pages of 1000); objects/s of each. */
+export async function smallRun(target, { bucket, count, size, concurrency, list = true, progress }) {
+  const client = new S3Client({ ...target.creds, endpoint: target.endpoint, maxSockets: concurrency });
+  const body = randomBytes(size);
+  const hash = sha256Hex(body);
+  const t0 = performance.now();
+  let lastPrint = 0;
+  const created = await runConcurrent({
+    concurrency,
+    count,
+    pid: target.pid,
+    op: async (i) => {
+      expectStatus(await client.request({ method: 'PUT', path: `/${bucket}/small/${pad(i, 8)}`, body, payloadHash: hash, consume: 'text' }), [200], 'PUT');
+      const now = performance.now();
+      if (progress && now - lastPrint > 1000) {
+        lastPrint = now;
+        const rate = i / ((now - t0) / 1000);
+        progress(`small-object run: ${i}/${count} created, ${Math.round(rate)}/s, ~${Math.round((count - i) / rate)} s left`);
+      }
+    },
+  });
+  const base = { count, size, concurrency, createPerSec: created.opsPerSec, createLatencyMs: created.latencyMs };
+  if (!list) {
+    client.close();
+    return base;
+  }
+  const cpu0 = cpuSecondsOf(target.pid);
+  const s = performance.now();
+  let listed = 0;
+  let token;
+  for (;;) {
+    const query = [
+      ['list-type', '2'],
+      ['max-keys', '1000'],
+      ['prefix', 'small/'],
+    ];
+    if (token) query.push(['continuation-token', token]);
+    const res = expectStatus(await client.request({ method: 'GET', path: `/${bucket}`, query, payloadHash: EMPTY_SHA256, consume: 'text' }), [200], 'ListObjectsV2');
+    listed += Number(/<KeyCount>(\d+)<\/KeyCount>/.exec(res.text)?.[1] ?? 0);
+    token = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(res.text)?.[1];
+    if (!token) break;
+  }
+  const listSeconds = (performance.now() - s) / 1000;
+  if (listed !== count) throw new Error(`small-object run: listed ${listed} of ${count} objects`);
+  client.close();
+  return {
+    ...base,
+    listPerSec: listed / listSeconds,
+    listSeconds,
+    listServerCpuSeconds: cpuSecondsOf(target.pid) - cpu0,
+  };
+}

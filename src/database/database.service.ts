@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral, QueryRunner, Repository } from 'typeorm';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { RowStatements } from './row-statements';
+import { RowStatements, type SqlBuilder } from './row-statements';
 
 export const DATA_SOURCE = Symbol('DATA_SOURCE');
 
@@ -70,9 +70,25 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.rows.insert(m, entity, rows);
   }
 
+  /** Hot-path INSERT of rows of several entities in `m`'s transaction: one round trip on PostgreSQL (see RowStatements). */
+  insertAll(m: EntityManager, items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>): Promise<void> {
+    return this.rows.insertAll(m, items);
+  }
+
   /** Hot-path DELETE by column values in `m`'s transaction (see RowStatements); returns the rows removed. */
   delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
     return this.rows.delete(m, entity, where);
+  }
+
+  /** Hot-path SELECT with SQL built once per shape (see RowStatements.select). */
+  select<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    shapeKey: string,
+    build: (sql: SqlBuilder) => string,
+    params: Record<string, unknown>,
+    m?: EntityManager,
+  ): Promise<Array<{ raw: Record<string, unknown>; entity: () => T | null }>> {
+    return this.rows.select(entity, shapeKey, build, params, m);
   }
 
   repo<T extends ObjectLiteral>(entity: EntityTarget<T>): Repository<T> {

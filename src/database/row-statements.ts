@@ -14,6 +14,17 @@ interface Shape {
   columns: ColumnMetadata[];
   /** Name of the prepared statement on PostgreSQL connections. */
   name: string;
+  /** select(): the parameter names in the order the SQL binds them. */
+  params?: string[];
+}
+
+/** What select()'s SQL builder is given. */
+export interface SqlBuilder {
+  dialect: 'sqlite' | 'postgres';
+  /** The entity's columns, qualified with a table alias, comma-separated. */
+  columns(alias: string): string;
+  /** The placeholder of a named parameter. */
+  param(name: string): string;
 }
 
 /**
@@ -72,6 +83,37 @@ export class RowStatements {
     }
   }
 
+  /**
+   * INSERT of rows of several entities, in order. PostgreSQL: one statement, one round trip (the
+   * inserts before the last run as data-modifying WITH clauses); SQLite: one statement per row.
+   */
+  async insertAll(m: EntityManager, items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>): Promise<void> {
+    const parts = items.flatMap(({ entity, rows }) => {
+      const meta = this.dataSource.getMetadata(entity);
+      return rows.map((row) => ({ meta, row, columns: meta.columns.filter((c) => c.getEntityValue(row) !== undefined) }));
+    });
+    if (!this.postgres || parts.length < 2) {
+      for (const { meta, row } of parts) await this.insert(m, meta.target, [row]);
+      return;
+    }
+    const shapeKey = `insertAll:${parts.map((p) => `${p.meta.name}(${p.columns.map((c) => c.propertyName).join(',')})`).join(';')}`;
+    const shape = this.shape(shapeKey, () => {
+      let n = 0;
+      const statements = parts.map(({ meta, columns }) => {
+        const names = columns.map((c) => this.name(c)).join(', ');
+        const values = columns.map(() => `$${++n}`).join(', ');
+        return `INSERT INTO ${this.table(meta)} (${names}) VALUES (${values})`;
+      });
+      const last = statements.pop()!;
+      return { sql: `WITH ${statements.map((st, i) => `w${i} AS (${st})`).join(', ')} ${last}`, columns: parts.flatMap((p) => p.columns) };
+    });
+    await this.run(
+      m,
+      shape,
+      parts.flatMap(({ row, columns }) => columns.map((c) => this.persistent(c.getEntityValue(row), c))),
+    );
+  }
+
   /** DELETE of the rows whose columns equal `where` (no NULL conditions); returns how many went. */
   async delete<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, where: NoInfer<Partial<T>>): Promise<number> {
     const meta = this.dataSource.getMetadata(entity);
@@ -85,6 +127,50 @@ export class RowStatements {
     });
     const params = shape.columns.map((c) => this.persistent(where[c.propertyName], c));
     return (await this.run(m, shape, params)).affected;
+  }
+
+  /**
+   * A hot-path SELECT whose SQL is built once per `shapeKey` and reused (a named prepared
+   * statement on PostgreSQL). `build` writes the SQL: `columns(alias)` lists the entity's columns
+   * under a table alias, `param(name)` places a named parameter (it may be used more than once),
+   * `dialect` says which SQL functions to use. Each result row comes back raw, with `entity()`
+   * hydrating it on demand (null when the row's primary column is NULL, as from a LEFT JOIN):
+   * rows a caller only looks at cost no hydration.
+   */
+  async select<T extends ObjectLiteral>(
+    entity: EntityTarget<T>,
+    shapeKey: string,
+    build: (sql: SqlBuilder) => string,
+    params: Record<string, unknown>,
+    m?: EntityManager,
+  ): Promise<Array<{ raw: Record<string, unknown>; entity: () => T | null }>> {
+    const meta = this.dataSource.getMetadata(entity);
+    const shape = this.shape(`select:${meta.name}:${shapeKey}`, () => {
+      // Placeholders are marked while building and numbered in the order of the SQL text
+      // (SQLite binds `?` by position), then each name gets its value.
+      const marked = build({
+        dialect: this.postgres ? 'postgres' : 'sqlite',
+        columns: (alias) => meta.columns.map((c) => `${alias}.${this.name(c)}`).join(', '),
+        param: (name) => `{{${name}}}`,
+      });
+      const order: string[] = [];
+      const sql = marked.replace(/\{\{(\w+)\}\}/g, (_, name: string) => {
+        if (this.postgres) {
+          const at = order.indexOf(name);
+          if (at >= 0) return `$${at + 1}`;
+        }
+        order.push(name);
+        return this.postgres ? `$${order.length}` : '?';
+      });
+      return { sql, columns: [], params: order };
+    });
+    const values = shape.params!.map((n) => (this.sqlite ? sqliteValue(params[n]) : params[n]));
+    const { rows } = await this.run(m, shape, values);
+    const primary = meta.primaryColumns[0].databaseName;
+    return rows.map((raw) => ({
+      raw,
+      entity: () => (raw[primary] === null || raw[primary] === undefined ? null : this.hydrate<T>(meta, raw)),
+    }));
   }
 
   /**

@@ -193,7 +193,7 @@ export class DigestStream extends Transform {
   private digests?: Promise<BodyDigests>;
 
   constructor(algorithms: Iterable<ChecksumAlgorithm>, wantPayloadSha256: boolean) {
-    super({ highWaterMark: 256 * 1024 });
+    super({ highWaterMark: 1024 * 1024 });
     this.algorithms = [...new Set(algorithms)];
     this.wantPayloadSha256 = wantPayloadSha256;
   }

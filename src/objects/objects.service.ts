@@ -20,6 +20,7 @@ import { EventOrigin, OBJECT_EVENT, ObjectEventName } from '../events/event-reco
 import { EventsService } from '../events/events.service';
 import { Principal } from '../iam/principal';
 import { BlobStore } from '../storage/blob-store.service';
+import { BlobEntity } from '../storage/blob.entity';
 import { cipherSize } from '../storage/package-cipher';
 import { BlobWriteResult } from '../storage/storage-backend';
 import { TenantsService } from '../tenants/tenants.service';
@@ -30,7 +31,8 @@ import { openManifestRange } from './manifest-stream';
 import { assertRemovable, defaultRetainUntil, LockRequest, Retention, retentionOf } from './object-lock';
 import { ObjectTags, tagCount } from './object-tags';
 import { assertValidKey } from './object-key';
-import { commonPrefixOf, pastPrefix } from './key-order';
+import { commonPrefixOf, MAX_CHAR, pastPrefix } from './key-order';
+import { delimiterScanSql } from './delimiter-scan';
 import { resolveRange } from './range';
 import { isWellFormedVersionId, NULL_VERSION_ID, VersionOrderSource } from './version-id';
 
@@ -393,9 +395,16 @@ export class ObjectsService {
       await this.withRetryOnConflict(() =>
         this.db.tx(async (m) => {
           released = [];
-          // The blobs went to the node `bucket` named: refused if the bucket moved or is switching nodes.
-          const current = await this.buckets.assertWritable(m, bucket);
-          await this.lockKey(m, bucket.id, row.key);
+          // Cluster mode: the blobs went to the node `bucket` named, refused if the bucket moved or
+          // is switching nodes. One node: the bucket row with the key's lock in one statement.
+          let current: BucketEntity | null;
+          if (this.config.cluster) {
+            current = await this.buckets.assertWritable(m, bucket);
+            await this.lockKey(m, bucket.id, row.key);
+          } else {
+            current = await this.lockedBucket(m, bucket.id, row.key);
+          }
+          if (!current) throw bucketNotFound(bucket.name);
           if (conditions) await this.checkWriteConditions(bucket, row.key, conditions, m);
           applyBucketLock(current, row);
           versioned = current.versioning !== null;
@@ -415,8 +424,15 @@ export class ObjectsService {
             // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
             if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
           }
-          await this.db.insert(m, ObjectEntity, [row]);
-          await this.blobs.register(m, newBlobs);
+          if (newBlobs.length <= 4) {
+            await this.db.insertAll(m, [
+              { entity: ObjectEntity, rows: [row] },
+              { entity: BlobEntity, rows: this.blobs.rowsOf(newBlobs) },
+            ]);
+          } else {
+            await this.db.insert(m, ObjectEntity, [row]);
+            await this.blobs.register(m, newBlobs);
+          }
           if (extra) released.push(...(await extra(m)));
           await this.blobs.unregister(m, released);
         }),
@@ -445,11 +461,10 @@ export class ObjectsService {
     // The tenant is charged for the new row, and credited for a version it replaces.
     await this.tenants.charge(m, bucket.tenantId, row.size, row.isDeleteMarker ? 0 : 1);
     if (bucket.versioning === null) {
-      const previous = await this.db.findOne(ObjectEntity, { ...where, versionId: NULL_VERSION_ID }, m);
+      const previous = await this.takeNullVersion(m, bucket.id, row.key);
       row.versionId = NULL_VERSION_ID;
       row.versionOrder = this.orders.next(row.lastModified, previous?.versionOrder);
       if (!previous) return [];
-      await this.db.delete(m, ObjectEntity, { id: previous.id });
       await this.credit(m, bucket, previous);
       return previous.manifest.map((e) => e.b);
     }
@@ -494,6 +509,44 @@ export class ObjectsService {
    */
   private async lockKey(m: EntityManager, bucketId: string, key: string): Promise<void> {
     if (this.db.isPostgres) await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`${bucketId}/${key}`]);
+  }
+
+  /**
+   * The bucket's row read inside the write transaction, with the key's lock taken (lockKey): on
+   * PostgreSQL in one statement (one round trip where there were two). Null when the bucket is gone.
+   */
+  private async lockedBucket(m: EntityManager, bucketId: string, key: string): Promise<BucketEntity | null> {
+    if (!this.db.isPostgres) return this.db.findOne(BucketEntity, { id: bucketId }, m);
+    const rows = await this.db.select(
+      BucketEntity,
+      'locked-for-key',
+      (q) =>
+        `SELECT ${q.columns('b')}, pg_advisory_xact_lock(hashtextextended(${q.param('lock')}, 0)) AS locked FROM "buckets" b WHERE b."id" = ${q.param('id')}`,
+      { id: bucketId, lock: `${bucketId}/${key}` },
+      m,
+    );
+    return rows[0]?.entity() ?? null;
+  }
+
+  /**
+   * Deletes the key's null version and returns it (null when there is none): on PostgreSQL one
+   * DELETE … RETURNING, where a SELECT and a DELETE were two round trips. Inside the key's lock.
+   */
+  private async takeNullVersion(m: EntityManager, bucketId: string, key: string): Promise<ObjectEntity | null> {
+    if (!this.db.isPostgres) {
+      const row = await this.db.findOne(ObjectEntity, { bucketId, key, versionId: NULL_VERSION_ID }, m);
+      if (row) await this.db.delete(m, ObjectEntity, { id: row.id });
+      return row;
+    }
+    const rows = await this.db.select(
+      ObjectEntity,
+      'take-null-version',
+      (q) =>
+        `DELETE FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."key" = ${q.param('key')} AND o."version_id" = ${q.param('versionId')} RETURNING ${q.columns('o')}`,
+      { bucketId, key, versionId: NULL_VERSION_ID },
+      m,
+    );
+    return rows[0]?.entity() ?? null;
   }
 
   /** findOne that also locks the row on PostgreSQL (inside a transaction); SQLite runs one transaction at a time. */
@@ -648,19 +701,17 @@ export class ObjectsService {
     await this.withRetryOnConflict(() =>
       this.db.tx(async (m) => {
         released = [];
-        const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
+        const current = await this.lockedBucket(m, bucket.id, key);
         if (!current) throw bucketNotFound(bucketName);
-        await this.lockKey(m, bucket.id, key);
         if (opts.ifMatch !== undefined) {
           const latest = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, isLatest: true }, m);
           assertDeleteCondition(opts.ifMatch, latest && !latest.isDeleteMarker ? latest : null, key);
         }
         if (current.versioning === null) {
           outcome = { deleteMarker: false };
-          const row = await this.db.findOne(ObjectEntity, { bucketId: bucket.id, key, versionId: NULL_VERSION_ID }, m);
+          const row = await this.takeNullVersion(m, bucket.id, key);
           if (!row) return;
           released = row.manifest.map((e) => e.b);
-          await this.db.delete(m, ObjectEntity, { id: row.id });
           await this.credit(m, current, row);
           await this.blobs.unregister(m, released);
           await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key, releasedBlobs: released }], opts.origin);
@@ -983,6 +1034,8 @@ export class ObjectsService {
       inclusive = false;
     }
 
+    if (delimiter) return this.listWithDelimiter(bucket.id, prefix, delimiter, cursor, inclusive, max);
+
     const repo = this.db.repo(ObjectEntity);
     let lastReturned: string | undefined;
     const count = () => objects.length + commonPrefixes.length;
@@ -1022,6 +1075,78 @@ export class ObjectsService {
       }
       if (rows.length < batchSize) return { objects, commonPrefixes, isTruncated: false, lastReturned };
     }
+  }
+
+  /**
+   * A page with a delimiter. First one range scan of the index (as without a delimiter) whose rows
+   * inside a common prefix already returned are skipped unread (not hydrated): pages of objects and
+   * small directories end here. When that batch runs out inside the page, the rest of the page
+   * comes from one recursive statement (see delimiter-scan.ts) that seeks once per entry, past a
+   * whole common prefix at a time: a page costs at most one batch plus O(page) seeks, however many
+   * keys the directories hold. `max` + 1 entries are read at most (the last says "truncated").
+   */
+  private async listWithDelimiter(
+    bucketId: string,
+    prefix: string,
+    delimiter: string,
+    cursor: string,
+    inclusive: boolean,
+    max: number,
+  ): Promise<ListObjectsResult> {
+    const bounded = prefix !== '';
+    const upper = bounded ? pastPrefix(prefix) : null;
+    const page: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
+    let skipping: string | undefined;
+    /** Adds rows in key order to the page; true when the page is complete. */
+    const take = (rows: Array<{ raw: Record<string, unknown>; entity: () => ObjectEntity | null }>): boolean => {
+      for (const { raw, entity } of rows) {
+        const key = raw.list_key as string;
+        if (skipping !== undefined && key.startsWith(skipping)) continue;
+        skipping = undefined;
+        if (!key.startsWith(prefix)) return true;
+        if (page.objects.length + page.commonPrefixes.length >= max) {
+          page.isTruncated = true;
+          return true;
+        }
+        const cp = commonPrefixOf(key, prefix, delimiter);
+        if (cp !== undefined) {
+          page.commonPrefixes.push(cp);
+          page.lastReturned = cp;
+          skipping = cp;
+          cursor = pastPrefix(cp);
+        } else {
+          const row = entity();
+          if (row) page.objects.push(toObjectView(row));
+          page.lastReturned = key;
+          cursor = key;
+        }
+      }
+      return false;
+    };
+    const limit = Math.min(1000, max + 1);
+    const batch = await this.db.select(
+      ObjectEntity,
+      `delimiter-batch:${bounded}:${inclusive}`,
+      (q) =>
+        `SELECT ${q.columns('o')}, o."key" AS list_key FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."is_latest" = TRUE` +
+        ` AND o."is_delete_marker" = FALSE AND o."key" ${inclusive ? '>=' : '>'} ${q.param('cursor')}` +
+        (bounded ? ` AND o."key" < ${q.param('upper')}` : '') +
+        ` ORDER BY o."key" LIMIT ${q.param('limit')}`,
+      { bucketId, cursor, upper, limit },
+    );
+    if (take(batch) || batch.length < limit) return page;
+    const rest = await this.db.select(ObjectEntity, `delimiter-scan:${bounded}`, (q) => delimiterScanSql(q, bounded, false), {
+      bucketId,
+      cursor,
+      upper,
+      plen: [...prefix].length,
+      dlen: [...delimiter].length,
+      delimiter,
+      maxChar: MAX_CHAR,
+      limit: max - page.objects.length - page.commonPrefixes.length + 1,
+    });
+    take(rest);
+    return page;
   }
 }
 

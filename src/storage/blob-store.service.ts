@@ -110,10 +110,15 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     return written.blobId;
   }
 
+  /** The rows register() inserts, for a caller that inserts them together with its own (one round trip). */
+  rowsOf(blobs: Array<{ blobId: string; size: number }>): BlobEntity[] {
+    const now = Date.now();
+    return blobs.map((b) => Object.assign(new BlobEntity(), { id: b.blobId, size: b.size, createdAt: now }));
+  }
+
   async register(m: EntityManager, blobs: Array<{ blobId: string; size: number }>): Promise<void> {
     if (blobs.length === 0) return;
-    const now = Date.now();
-    const rows = blobs.map((b) => Object.assign(new BlobEntity(), { id: b.blobId, size: b.size, createdAt: now }));
+    const rows = this.rowsOf(blobs);
     // One or a few (a PUT, a part, a copy): the prepared hot path; many: one multi-row INSERT.
     if (rows.length <= 4) await this.db.insert(m, BlobEntity, rows);
     else await m.insert(BlobEntity, rows);
