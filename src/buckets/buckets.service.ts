@@ -277,7 +277,6 @@ export class BucketsService {
     return bucket.nodeId;
   }
 
-
   /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
   async delete(name: string): Promise<void> {
     const released: string[] = [];

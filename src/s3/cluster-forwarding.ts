@@ -174,5 +174,4 @@ export class S3ClusterForwarding {
     if (!this.enabled || !(err instanceof BlobNotFoundError)) return null;
     return unavailable("This node does not hold this object's bytes (a replica that has not received them yet); try again later.");
   }
-
 }
