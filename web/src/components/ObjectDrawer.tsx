@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api, currentToken } from '../api/client';
 import type { ObjectEntry, Ok } from '../api/types';
-import { downloadObject } from '../pages/ObjectBrowserPage';
+import { downloadObject } from '../lib/download';
 import { formatBytes, formatDate } from '../lib/format';
 import { uploadObject } from '../lib/upload';
 import { Badge, Confirm, CopyButton, ErrorMessage, Field, Loading, Success, Tabs, useAction, useLoad } from './ui';
