@@ -3,7 +3,9 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, fillPath, rawRequest } from '../api/client';
 import type { Bucket, Ok, Paged, User } from '../api/types';
 import { useAuth } from '../auth/auth';
+import { CORS_CONFIG, INVENTORY_CONFIG, NOTIFICATIONS_CONFIG, type StructuredConfig } from '../components/ConfigEditors';
 import { JsonEditor, jsonProblems } from '../components/JsonEditor';
+import { parseJson } from '../lib/policy';
 import {
   Badge,
   Confirm,
@@ -55,6 +57,7 @@ function JsonConfig({
   policy,
   help,
   extra,
+  structured,
 }: {
   bucket: string;
   route: 'policy' | 'cors' | 'lifecycle' | 'notifications' | 'inventory';
@@ -62,11 +65,16 @@ function JsonConfig({
   policy?: boolean;
   help: string;
   extra?: (current: unknown, setText: (t: string) => void) => React.ReactNode;
+  /** A form for the configuration; the raw JSON stays one click away. */
+  structured?: StructuredConfig<any>;
 }) {
   const url = `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/${route}`;
   const [text, setText] = useState('');
   const [exists, setExists] = useState(false);
   const [saved, setSaved] = useState('');
+  const [mode, setMode] = useState<'form' | 'json'>(structured ? 'form' : 'json');
+  const [form, setForm] = useState<unknown>(null);
+  const [modeError, setModeError] = useState('');
   const load = useLoad(
     async (signal) => {
       try {
@@ -83,38 +91,73 @@ function JsonConfig({
     if (load.data === undefined) return;
     const empty = load.data === null || (route === 'notifications' && (load.data as { rules?: unknown[] }).rules?.length === 0);
     setExists(!empty);
-    setText(
-      JSON.stringify(
-        empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data,
-        null,
-        2,
-      ),
-    );
-  }, [load.data, route, bucket]);
+    const value = empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data;
+    setText(JSON.stringify(value, null, 2));
+    if (structured) setForm(structured.toForm(value));
+  }, [load.data, route, bucket, structured]);
   const { busy, error, run } = useAction();
   const [removing, setRemoving] = useState(false);
   if (load.loading && load.data === undefined) return <Loading />;
   const problems = jsonProblems(text, policy ? 'bucket' : undefined);
+  const formProblems = structured && mode === 'form' && form !== null ? structured.problems(form) : {};
+  const formProblemCount = Object.keys(formProblems).length;
+  const onForm = (f: unknown) => {
+    setForm(f);
+    setText(JSON.stringify(structured!.fromForm(f), null, 2));
+    setSaved('');
+  };
+  const switchTo = (m: 'form' | 'json') => {
+    setModeError('');
+    if (m === 'form' && structured) {
+      const parsed = parseJson(text);
+      if (!('value' in parsed)) {
+        setModeError('Fix the JSON before going back to the form.');
+        return;
+      }
+      setForm(structured.toForm(parsed.value));
+    }
+    setMode(m);
+  };
   return (
     <section aria-label={label}>
       <p className="muted">{help}</p>
       <p>{exists ? <Badge tone="good">configured</Badge> : <Badge>not set — the editor holds an example</Badge>}</p>
       <ErrorMessage error={load.error} />
       {extra?.(load.data, setText)}
-      <JsonEditor
-        label={label}
-        value={text}
-        onChange={(t) => (setText(t), setSaved(''))}
-        policy={policy ? 'bucket' : undefined}
-        rows={18}
-      />
+      {structured && (
+        <div className="actions segmented" role="group" aria-label={`${label} editor`}>
+          <button type="button" className="btn btn-small" aria-pressed={mode === 'form'} onClick={() => switchTo('form')}>
+            Form
+          </button>
+          <button type="button" className="btn btn-small" aria-pressed={mode === 'json'} onClick={() => switchTo('json')}>
+            JSON
+          </button>
+          {modeError && (
+            <span className="field-error" role="alert">
+              {modeError}
+            </span>
+          )}
+        </div>
+      )}
+      {structured && mode === 'form' && form !== null ? (
+        <structured.Editor value={form} onChange={onForm} problems={formProblems} />
+      ) : (
+        <JsonEditor
+          label={label}
+          value={text}
+          onChange={(t) => (setText(t), setSaved(''))}
+          policy={policy ? 'bucket' : undefined}
+          rows={18}
+        />
+      )}
+      {formProblemCount > 0 && <p className="field-error">Fix the {formProblemCount} problem(s) above to save.</p>}
       <ErrorMessage error={error} />
       {saved && <Success>{saved}</Success>}
       <div className="actions">
         <button
           type="button"
           className="btn btn-primary"
-          disabled={busy || problems.length > 0}
+          disabled={busy || problems.length > 0 || formProblemCount > 0}
           onClick={() =>
             run(async () => {
               await rawRequest('PUT', url, JSON.parse(text));
@@ -675,6 +718,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="cors"
               label="CORS rules"
+              structured={CORS_CONFIG}
               help="Which web origins may call the S3 API on this bucket from a browser."
             />
           )}
@@ -694,6 +738,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="notifications"
               label="Event notifications"
+              structured={NOTIFICATIONS_CONFIG}
               help="Targets: webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), per event type."
               extra={() => <DeliveryStatus bucket={bucket} />}
             />
@@ -703,6 +748,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="inventory"
               label="Inventory configuration"
+              structured={INVENTORY_CONFIG}
               help="A CSV listing of the bucket's objects written to a destination bucket."
             />
           )}
