@@ -55,10 +55,18 @@ export class DownloadsController {
   @Post()
   @HttpCode(200)
   @Audit(R.object, SA.downloadLink)
-  @ApiOperation({ summary: `A download link for one object, valid ${DOWNLOAD_LINK_SECONDS} s: { bucket, key, version_id? } → { url, expires_at }` })
+  @ApiOperation({
+    summary: `A download link for one object, valid ${DOWNLOAD_LINK_SECONDS} s: { bucket, key, version_id? } → { url, expires_at }`,
+  })
   async link(@CurrentPrincipal() p: ConsolePrincipal, @Req() req: ConsoleRequest, @Body() dto: DownloadLinkDto) {
     if (dto.version_id !== undefined) assertVersionId(dto.version_id);
-    const info = await this.storage.bucket(req, dto.bucket, dto.version_id ? 's3:GetObjectVersion' : 's3:GetObject', dto.key, dto.version_id);
+    const info = await this.storage.bucket(
+      req,
+      dto.bucket,
+      dto.version_id ? 's3:GetObjectVersion' : 's3:GetObject',
+      dto.key,
+      dto.version_id,
+    );
     noteAudit(req, { tenantId: info.tenantId, resourceName: `${dto.bucket}/${dto.key}` });
     const claims: DownloadClaims = {
       typ: 'download',
@@ -103,7 +111,8 @@ export class DownloadsController {
       if (c.typ !== 'download' || typeof c.b !== 'string' || typeof c.k !== 'string') throw new Error('not a download link');
       return c;
     } catch (err) {
-      if ((err as Error).name === 'TokenExpiredError') throw new AuthError('TokenExpired', 'This download link has expired; start the download again');
+      if ((err as Error).name === 'TokenExpiredError')
+        throw new AuthError('TokenExpired', 'This download link has expired; start the download again');
       throw new AuthError('Unauthenticated', 'This download link is not valid');
     }
   }

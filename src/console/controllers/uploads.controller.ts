@@ -32,7 +32,12 @@ export class UploadsController {
   @Post(':bucket/uploads')
   @Audit(R.object, A.create)
   @ApiOperation({ summary: 'Start a multipart upload: { key, content_type? } → { upload_id }' })
-  async create(@CurrentPrincipal() p: ConsolePrincipal, @Req() req: ConsoleRequest, @Param('bucket') bucket: string, @Body() dto: CreateUploadDto) {
+  async create(
+    @CurrentPrincipal() p: ConsolePrincipal,
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Body() dto: CreateUploadDto,
+  ) {
     const info = await this.storage.bucket(req, bucket, 's3:PutObject', dto.key);
     noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${dto.key}`, details: { multipart: true } });
     const upload = await this.multipart.create({
@@ -59,7 +64,11 @@ export class UploadsController {
   ) {
     const partNumber = partNumberOf(rawPart);
     const info = await this.storage.bucket(req, bucket, 's3:PutObject', q.key);
-    noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${q.key}`, details: { upload_id: uploadId, part_number: partNumber } });
+    noteAudit(req, {
+      tenantId: info.tenantId,
+      resourceName: `${bucket}/${q.key}`,
+      details: { upload_id: uploadId, part_number: partNumber },
+    });
     const length = req.get('content-length');
     const part = await this.multipart.uploadPart({
       bucket,
@@ -78,9 +87,18 @@ export class UploadsController {
   @HttpCode(200)
   @Audit(R.object, SA.upload)
   @ApiOperation({ summary: 'Complete a multipart upload: { key, parts: [{ part_number, etag }] } in part order → the object' })
-  async complete(@Req() req: ConsoleRequest, @Param('bucket') bucket: string, @Param('uploadId') uploadId: string, @Body() dto: CompleteUploadDto) {
+  async complete(
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Param('uploadId') uploadId: string,
+    @Body() dto: CompleteUploadDto,
+  ) {
     const info = await this.storage.bucket(req, bucket, 's3:PutObject', dto.key);
-    noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${dto.key}`, details: { upload_id: uploadId, parts: dto.parts.length } });
+    noteAudit(req, {
+      tenantId: info.tenantId,
+      resourceName: `${bucket}/${dto.key}`,
+      details: { upload_id: uploadId, parts: dto.parts.length },
+    });
     const done = await this.multipart.complete({
       bucket,
       key: dto.key,
@@ -102,7 +120,12 @@ export class UploadsController {
   @HttpCode(204)
   @Audit(R.object, A.delete)
   @ApiOperation({ summary: 'Abort a multipart upload and drop its parts (204)' })
-  async abort(@Req() req: ConsoleRequest, @Param('bucket') bucket: string, @Param('uploadId') uploadId: string, @Query() q: UploadKeyQueryDto): Promise<void> {
+  async abort(
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Param('uploadId') uploadId: string,
+    @Query() q: UploadKeyQueryDto,
+  ): Promise<void> {
     const info = await this.storage.bucket(req, bucket, 's3:AbortMultipartUpload', q.key);
     noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${q.key}`, details: { upload_id: uploadId } });
     await this.multipart.abort(bucket, q.key, uploadId);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConsoleClient, createTenantFixture, TenantFixture, TEST_PASSWORD } from '../../support/console-client';
+import { ConsoleClient, createTenantFixture, Json, TenantFixture, TEST_PASSWORD } from '../../support/console-client';
 import { download, fetchBytes, sha256 } from '../../support/console-storage';
 import { ROOT_ACCESS_KEY, ROOT_SECRET_KEY, startServer, TestServer, uniqueBucket } from '../../support/start-server';
 
@@ -19,7 +19,7 @@ describe('console transfers', () => {
       method: 'PUT',
       headers: { authorization: `Bearer ${c.token}`, 'content-type': 'application/octet-stream' },
       body: new Uint8Array(body),
-    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    }).then(async (r) => ({ status: r.status, body: (await r.json()) as Json }));
 
   beforeAll(async () => {
     server = await startServer({ config: { loginRateLimit: 0 } });

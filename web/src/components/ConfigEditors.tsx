@@ -135,7 +135,11 @@ function CorsEditor({ value, onChange, problems }: { value: CorsRuleForm[]; onCh
             <Field label={`Rule ${i + 1} allowed headers`} hint="One a line; * for any" error={problems[`${i}.allowedHeaders`]}>
               {(id) => <textarea id={id} rows={2} value={r.allowedHeaders} onChange={text('allowedHeaders')} />}
             </Field>
-            <Field label={`Rule ${i + 1} exposed headers`} hint="Response headers scripts may read, e.g. ETag" error={problems[`${i}.exposeHeaders`]}>
+            <Field
+              label={`Rule ${i + 1} exposed headers`}
+              hint="Response headers scripts may read, e.g. ETag"
+              error={problems[`${i}.exposeHeaders`]}
+            >
               {(id) => <textarea id={id} rows={2} value={r.exposeHeaders} onChange={text('exposeHeaders')} />}
             </Field>
             <Field label={`Rule ${i + 1} max age (seconds)`} error={problems[`${i}.maxAge`]}>
@@ -267,8 +271,12 @@ function NotificationsEditor({
               onChange={(events) => set({ events })}
               error={err('events')}
             />
-            <Field label={`${n} key prefix`}>{(id) => <input id={id} value={r.prefix} onChange={text('prefix')} placeholder="images/" />}</Field>
-            <Field label={`${n} key suffix`}>{(id) => <input id={id} value={r.suffix} onChange={text('suffix')} placeholder=".jpg" />}</Field>
+            <Field label={`${n} key prefix`}>
+              {(id) => <input id={id} value={r.prefix} onChange={text('prefix')} placeholder="images/" />}
+            </Field>
+            <Field label={`${n} key suffix`}>
+              {(id) => <input id={id} value={r.suffix} onChange={text('suffix')} placeholder=".jpg" />}
+            </Field>
           </div>
         );
       }}
@@ -276,7 +284,15 @@ function NotificationsEditor({
   );
 }
 
-function InventoryEditor({ value: f, onChange, problems }: { value: InventoryForm; onChange: (f: InventoryForm) => void; problems: Problems }) {
+function InventoryEditor({
+  value: f,
+  onChange,
+  problems,
+}: {
+  value: InventoryForm;
+  onChange: (f: InventoryForm) => void;
+  problems: Problems;
+}) {
   const text = (k: keyof InventoryForm) => (e: Input) => onChange({ ...f, [k]: e.target.value });
   return (
     <div className="form-grid">
@@ -309,7 +325,12 @@ function InventoryEditor({ value: f, onChange, problems }: { value: InventoryFor
         <input type="checkbox" checked={f.enabled} onChange={(e) => onChange({ ...f, enabled: e.target.checked })} /> Scheduled reports
         enabled
       </label>
-      <CheckGroup legend="Report columns (after the key)" options={INVENTORY_FIELDS} value={f.fields} onChange={(fields) => onChange({ ...f, fields })} />
+      <CheckGroup
+        legend="Report columns (after the key)"
+        options={INVENTORY_FIELDS}
+        value={f.fields}
+        onChange={(fields) => onChange({ ...f, fields })}
+      />
     </div>
   );
 }

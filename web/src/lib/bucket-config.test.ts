@@ -16,7 +16,14 @@ import {
 describe('CORS editor', () => {
   const json = {
     CORSRules: [
-      { ID: 'web', AllowedOrigins: ['https://a.example', 'https://b.example'], AllowedMethods: ['PUT', 'GET'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 },
+      {
+        ID: 'web',
+        AllowedOrigins: ['https://a.example', 'https://b.example'],
+        AllowedMethods: ['PUT', 'GET'],
+        AllowedHeaders: ['*'],
+        ExposeHeaders: ['ETag'],
+        MaxAgeSeconds: 600,
+      },
       { AllowedOrigins: ['*'], AllowedMethods: ['HEAD'] },
     ],
   };
@@ -26,7 +33,14 @@ describe('CORS editor', () => {
     expect(form[0]).toMatchObject({ id: 'web', origins: 'https://a.example\nhttps://b.example', methods: ['PUT', 'GET'], maxAge: '600' });
     expect(corsFromForm(form)).toEqual({
       CORSRules: [
-        { ID: 'web', AllowedOrigins: ['https://a.example', 'https://b.example'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['*'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 },
+        {
+          ID: 'web',
+          AllowedOrigins: ['https://a.example', 'https://b.example'],
+          AllowedMethods: ['GET', 'PUT'],
+          AllowedHeaders: ['*'],
+          ExposeHeaders: ['ETag'],
+          MaxAgeSeconds: 600,
+        },
         { AllowedOrigins: ['*'], AllowedMethods: ['HEAD'] },
       ],
     });
@@ -55,9 +69,18 @@ describe('CORS editor', () => {
 describe('notifications editor', () => {
   const json = {
     rules: [
-      { id: 'hook', target: { type: 'webhook', url: 'https://h.example/in', headers: { 'X-Team': 'ops' } }, events: ['s3:ObjectCreated:*'], filter: { prefix: 'img/', suffix: '.jpg' } },
+      {
+        id: 'hook',
+        target: { type: 'webhook', url: 'https://h.example/in', headers: { 'X-Team': 'ops' } },
+        events: ['s3:ObjectCreated:*'],
+        filter: { prefix: 'img/', suffix: '.jpg' },
+      },
       { id: 'list', target: { type: 'redis', url: 'redis://127.0.0.1:6379', key: 'events' }, events: ['s3:ObjectRemoved:*'] },
-      { id: 'mq', target: { type: 'rabbitmq', url: 'amqp://localhost', exchange: '', routing_key: 'objects' }, events: ['s3:ObjectCreated:Put'] },
+      {
+        id: 'mq',
+        target: { type: 'rabbitmq', url: 'amqp://localhost', exchange: '', routing_key: 'objects' },
+        events: ['s3:ObjectCreated:Put'],
+      },
       { id: 'm', target: { type: 'mqtt', url: 'mqtt://localhost:1883', topic: 't/x', qos: 1 }, events: ['s3:ObjectCreated:*'] },
       { id: 'n', target: { type: 'nats', url: 'nats://localhost:4222', subject: 's.x', jetstream: true }, events: ['s3:ObjectCreated:*'] },
       { id: 'q', target: { type: 'queue', arn: 'arn:aws:sqs:us-east-1:123456789012:q' }, events: ['s3:ObjectCreated:*'] },
@@ -78,7 +101,10 @@ describe('notifications editor', () => {
     expect(notificationProblems([f({ url: 'ftp://x' })])['0.url']).toMatch(/http:\/\/ or https:\/\//);
     expect(notificationProblems([f({ type: 'redis', url: 'redis://h' })])['0.redisName']).toMatch(/channel/);
     expect(notificationProblems([f({ type: 'rabbitmq', url: 'amqp://h' })])['0.routingKey']).toBeDefined();
-    expect(notificationProblems([f({ type: 'mqtt', url: 'http://h' })])).toMatchObject({ '0.url': expect.any(String), '0.topic': expect.any(String) });
+    expect(notificationProblems([f({ type: 'mqtt', url: 'http://h' })])).toMatchObject({
+      '0.url': expect.any(String),
+      '0.topic': expect.any(String),
+    });
     expect(notificationProblems([f({ type: 'topic', arn: 'nope' })])['0.arn']).toMatch(/ARN/);
     expect(notificationProblems([f({ url: 'https://h', events: [] })])['0.events']).toMatch(/at least one event/);
     expect(notificationProblems([f({ url: 'https://h', headers: 'bad header line' })])['0.headers']).toMatch(/Name: value/);
@@ -113,7 +139,12 @@ describe('inventory editor', () => {
 
   it('defaults a missing configuration and words bad ids and bucket names', () => {
     const form = inventoryToForm(null);
-    expect(form).toMatchObject({ id: 'default', enabled: true, schedule: 'Daily', fields: ['Size', 'ETag', 'LastModifiedDate', 'StorageClass', 'VersionId'] });
+    expect(form).toMatchObject({
+      id: 'default',
+      enabled: true,
+      schedule: 'Daily',
+      fields: ['Size', 'ETag', 'LastModifiedDate', 'StorageClass', 'VersionId'],
+    });
     expect(inventoryProblems({ ...form, id: 'has space', destination: 'Not_A_Bucket' })).toEqual({
       id: expect.stringMatching(/letters, digits/),
       destination: expect.stringMatching(/bucket/),

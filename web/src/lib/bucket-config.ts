@@ -14,7 +14,8 @@ const lines = (s: string): string[] =>
     .filter(Boolean);
 const joinLines = (a: unknown): string => (Array.isArray(a) ? a.map(String).join('\n') : '');
 const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
-const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const isWholeNumber = (s: string) => /^\d+$/.test(s.trim());
 
 // ---- CORS ----
@@ -30,7 +31,14 @@ export interface CorsRuleForm {
   maxAge: string;
 }
 
-export const newCorsRule = (): CorsRuleForm => ({ id: '', origins: '', methods: ['GET'], allowedHeaders: '*', exposeHeaders: '', maxAge: '3000' });
+export const newCorsRule = (): CorsRuleForm => ({
+  id: '',
+  origins: '',
+  methods: ['GET'],
+  allowedHeaders: '*',
+  exposeHeaders: '',
+  maxAge: '3000',
+});
 
 export function corsToForm(json: unknown): CorsRuleForm[] {
   const rules = obj(json).CORSRules;
@@ -242,7 +250,8 @@ export function notificationProblems(rules: NotificationRuleForm[]): Problems {
     ids.add(id);
     if (f.events.length === 0) p[`${i}.events`] = 'Pick at least one event';
     if (ARN_TARGETS.includes(f.type)) {
-      if (!/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/.test(f.arn.trim())) p[`${i}.arn`] = 'An ARN, e.g. arn:aws:sqs:us-east-1:123456789012:queue';
+      if (!/^arn:[^:\s]+:[^:\s]+:[^:\s]*:[^:\s]*:\S+$/.test(f.arn.trim()))
+        p[`${i}.arn`] = 'An ARN, e.g. arn:aws:sqs:us-east-1:123456789012:queue';
     } else {
       const schemes = TARGET_SCHEMES[f.type] ?? [];
       let scheme = '';

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/client';
-import { batchProgress, MAX_PARTS, MIN_PART_SIZE, MULTIPART_THRESHOLD, PART_SIZE, planParts, retryable, sendParts, type PartPlan } from './upload';
+import {
+  batchProgress,
+  MAX_PARTS,
+  MIN_PART_SIZE,
+  MULTIPART_THRESHOLD,
+  PART_SIZE,
+  planParts,
+  retryable,
+  sendParts,
+  type PartPlan,
+} from './upload';
 
 const MiB = 1024 * 1024;
 
@@ -94,11 +104,15 @@ describe('sendParts', () => {
     expect(retryable(new ApiError(500, 'InternalError', 'x'))).toBe(true);
 
     const user = new AbortController();
-    const run = sendParts(parts, async (_p, _l, signal) => {
-      await new Promise((r) => setTimeout(r, 5));
-      if (signal.aborted) throw new ApiError(0, 'Cancelled', 'Cancelled');
-      return 'x';
-    }, { signal: user.signal });
+    const run = sendParts(
+      parts,
+      async (_p, _l, signal) => {
+        await new Promise((r) => setTimeout(r, 5));
+        if (signal.aborted) throw new ApiError(0, 'Cancelled', 'Cancelled');
+        return 'x';
+      },
+      { signal: user.signal },
+    );
     user.abort();
     await expect(run).rejects.toMatchObject({ code: 'Cancelled' });
   });

@@ -229,7 +229,11 @@ export async function uploadMultipart(
       parts,
       (part, onLoaded, partSignal) =>
         xhrPut(
-          apiUrl('/api/v1/buckets/{bucket}/uploads/{uploadId}/parts/{partNumber}', { bucket, uploadId, partNumber: part.partNumber }, { key }),
+          apiUrl(
+            '/api/v1/buckets/{bucket}/uploads/{uploadId}/parts/{partNumber}',
+            { bucket, uploadId, partNumber: part.partNumber },
+            { key },
+          ),
           file.slice(part.start, part.end),
           'application/octet-stream',
           onLoaded,
@@ -250,7 +254,13 @@ export async function uploadMultipart(
 }
 
 /** A file of any size: one request up to MULTIPART_THRESHOLD, a multipart upload above. */
-export function uploadFile(bucket: string, key: string, file: Blob, onProgress: (loaded: number) => void, signal?: AbortSignal): Promise<void> {
+export function uploadFile(
+  bucket: string,
+  key: string,
+  file: Blob,
+  onProgress: (loaded: number) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   return file.size > MULTIPART_THRESHOLD
     ? uploadMultipart(bucket, key, file, onProgress, signal)
     : uploadObject(bucket, key, file, onProgress, signal);

@@ -5,6 +5,8 @@ import type { Bucket, Ok, Paged, User } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { CORS_CONFIG, INVENTORY_CONFIG, NOTIFICATIONS_CONFIG, type StructuredConfig } from '../components/ConfigEditors';
 import { JsonEditor, jsonProblems } from '../components/JsonEditor';
+import { TagEditor, type Tag } from '../components/TagEditor';
+import { AclEditor, type Acl } from '../components/AclEditor';
 import { parseJson } from '../lib/policy';
 import {
   Badge,
@@ -91,7 +93,11 @@ function JsonConfig({
     if (load.data === undefined) return;
     const empty = load.data === null || (route === 'notifications' && (load.data as { rules?: unknown[] }).rules?.length === 0);
     setExists(!empty);
-    const value = empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data;
+    const value = empty
+      ? TEMPLATES[route](bucket)
+      : route === 'notifications'
+        ? { rules: (load.data as { rules: unknown[] }).rules }
+        : load.data;
     setText(JSON.stringify(value, null, 2));
     if (structured) setForm(structured.toForm(value));
   }, [load.data, route, bucket, structured]);
@@ -349,19 +355,6 @@ function ObjectLock({ bucket, reload }: { bucket: string; reload: () => void }) 
 const CANNED = ['private', 'public-read', 'public-read-write', 'authenticated-read'] as const;
 
 function Access({ bucket }: { bucket: string }) {
-  const acl = useLoad(
-    (signal) =>
-      api
-        .get<
-          '/api/v1/buckets/{name}/acl',
-          Ok<{
-            owner: { display_name: string };
-            grants: { grantee: { display_name?: string; uri?: string; id?: string; type: string }; permission: string }[];
-          }>
-        >('/api/v1/buckets/{name}/acl', { path: { name: bucket }, signal })
-        .then((r) => r.data),
-    [bucket],
-  );
   const perms = useLoad(
     (signal) =>
       api
@@ -375,47 +368,25 @@ function Access({ bucket }: { bucket: string }) {
         .then((r) => r.data),
     [bucket],
   );
-  const [canned, setCanned] = useState<(typeof CANNED)[number]>('private');
   const [username, setUsername] = useState('');
   const [permission, setPermission] = useState<'read' | 'write' | 'full_control'>('read');
-  const a = useAction();
   const p = useAction();
   return (
     <section>
       <h2>ACL</h2>
-      <ErrorMessage error={acl.error || a.error} />
-      {acl.data && (
-        <ul>
-          {acl.data.grants.map((g, i) => (
-            <li key={i}>
-              {g.grantee.display_name ?? g.grantee.uri ?? g.grantee.id}: <strong>{g.permission}</strong>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="inline-form">
-        <Field label="Canned ACL">
-          {(id) => (
-            <select id={id} value={canned} onChange={(e) => setCanned(e.target.value as typeof canned)}>
-              {CANNED.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button
-          type="button"
-          className="btn"
-          disabled={a.busy}
-          onClick={() =>
-            a.run(
-              async () => (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: canned } }), acl.reload()),
-            )
-          }
-        >
-          Apply ACL
-        </button>
-      </div>
+      <AclEditor
+        load={(signal) =>
+          api
+            .get<'/api/v1/buckets/{name}/acl', Ok<Acl>>('/api/v1/buckets/{name}/acl', { path: { name: bucket }, signal })
+            .then((r) => r.data)
+        }
+        deps={[bucket]}
+        apply={async (acl) =>
+          void (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: acl as (typeof CANNED)[number] } }))
+        }
+        canned={CANNED}
+        applyLabel="Apply ACL"
+      />
       <h2 style={{ marginTop: 20 }}>User permissions</h2>
       <p className="muted small">ACL grants to users of the bucket's tenant.</p>
       <ErrorMessage error={perms.error || p.error} />
@@ -473,67 +444,21 @@ function Access({ bucket }: { bucket: string }) {
 
 function Tags({ bucket }: { bucket: string }) {
   const url = `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/tagging`;
-  const load = useLoad(
-    async (signal) => {
-      try {
-        return (await rawRequest<Ok<{ TagSet: { Key: string; Value: string }[] }>>('GET', url, undefined, signal)).data.TagSet;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return [];
-        throw e;
-      }
-    },
-    [url],
-  );
-  const [tags, setTags] = useState<{ Key: string; Value: string }[]>([]);
-  useEffect(() => setTags(load.data ?? []), [load.data]);
-  const { busy, error, run } = useAction();
-  const [done, setDone] = useState('');
   return (
-    <section>
-      <ErrorMessage error={load.error || error} />
-      {done && <Success>{done}</Success>}
-      {tags.map((t, i) => (
-        <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
-          <Field label={`Tag ${i + 1} key`}>
-            {(id) => (
-              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
-            )}
-          </Field>
-          <Field label={`Tag ${i + 1} value`}>
-            {(id) => (
-              <input
-                id={id}
-                value={t.Value}
-                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
-              />
-            )}
-          </Field>
-          <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
-            Remove
-          </button>
-        </div>
-      ))}
-      <div className="actions">
-        <button type="button" className="btn" onClick={() => setTags([...tags, { Key: '', Value: '' }])} disabled={tags.length >= 50}>
-          Add tag
-        </button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy || tags.some((t) => !t.Key)}
-          onClick={() =>
-            run(
-              async () => (
-                await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet: tags } }),
-                setDone('Tags saved')
-              ),
-            )
-          }
-        >
-          Save tags
-        </button>
-      </div>
-    </section>
+    <TagEditor
+      load={async (signal) => {
+        try {
+          return (await rawRequest<Ok<{ TagSet: Tag[] }>>('GET', url, undefined, signal)).data.TagSet;
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) return [];
+          throw e;
+        }
+      }}
+      deps={[url]}
+      save={async (TagSet) => void (await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet } }))}
+      max={50}
+      label="Bucket tags"
+    />
   );
 }
 
