@@ -90,11 +90,11 @@ function RuleList<R>({
       {rules.map((r, i) => (
         <fieldset className="panel rule" key={i}>
           <legend>
-            {noun} {i + 1}
+            {noun[0].toUpperCase() + noun.slice(1)} {i + 1}
           </legend>
           {children(r, (patch) => onChange(rules.map((x, j) => (j === i ? { ...x, ...patch } : x))), i)}
           <button type="button" className="btn btn-small" onClick={() => onChange(rules.filter((_, j) => j !== i))}>
-            Remove {noun.toLowerCase()} {i + 1}
+            Remove {noun} {i + 1}
           </button>
         </fieldset>
       ))}
@@ -104,7 +104,7 @@ function RuleList<R>({
         </div>
       )}
       <button type="button" className="btn" onClick={() => onChange([...rules, make()])}>
-        Add {noun.toLowerCase()}
+        Add {noun}
       </button>
     </div>
   );
@@ -173,7 +173,7 @@ function NotificationsEditor({
   problems: Problems;
 }) {
   return (
-    <RuleList noun="Notification rule" rules={value} onChange={onChange} make={newNotificationRule} problems={problems}>
+    <RuleList noun="notification rule" rules={value} onChange={onChange} make={newNotificationRule} problems={problems}>
       {(r, set, i) => {
         const text = (k: keyof NotificationRuleForm) => (e: Input) => set({ [k]: e.target.value } as Partial<NotificationRuleForm>);
         const err = (k: string) => problems[`${i}.${k}`];
@@ -206,7 +206,14 @@ function NotificationsEditor({
                 <Field label={`${n} extra headers`} hint="Name: value, one a line" error={err('headers')}>
                   {(id) => <textarea id={id} rows={2} value={r.headers} onChange={text('headers')} />}
                 </Field>
-                <Field label={`${n} signing secret`} hint="Each POST carries X-Signature-256; never shown again, empty keeps none">
+                <Field
+                  label={`${n} signing secret`}
+                  hint={
+                    r.secretSet
+                      ? 'A secret is set: type it again to keep signing (saving replaces the rules)'
+                      : 'Each POST carries X-Signature-256; never shown again'
+                  }
+                >
                   {(id) => <input id={id} type="password" autoComplete="off" value={r.secret} onChange={text('secret')} />}
                 </Field>
               </>

@@ -121,6 +121,8 @@ export interface NotificationRuleForm {
   headers: string;
   /** webhook: a new HMAC key (the server never returns the current one). */
   secret: string;
+  /** webhook: the server holds a secret (never shown): saving without typing it again drops it. */
+  secretSet: boolean;
   /** redis: PUBLISH to a channel, or RPUSH to a list key. */
   redisMode: 'channel' | 'key';
   redisName: string;
@@ -142,6 +144,7 @@ export const newNotificationRule = (): NotificationRuleForm => ({
   arn: '',
   headers: '',
   secret: '',
+  secretSet: false,
   redisMode: 'channel',
   redisName: '',
   exchange: '',
@@ -171,6 +174,7 @@ export function notificationsToForm(json: unknown): NotificationRuleForm[] {
       headers: Object.entries(obj(t.headers))
         .map(([k, v]) => `${k}: ${str(v)}`)
         .join('\n'),
+      secretSet: t.secret_set === true,
       redisMode: t.key !== undefined && t.channel === undefined ? 'key' : 'channel',
       redisName: str(t.key ?? t.channel),
       exchange: str(t.exchange),
