@@ -326,6 +326,7 @@ describe('web console (Chromium)', () => {
     await screenshot(p, '10-2fa-setup');
     await p.getByLabel('Code from the app').fill(totpNow(secret));
     await p.getByRole('button', { name: 'Turn 2FA on' }).click();
+    await p.getByTestId('backup-codes').locator('li').first().waitFor();
     const codes = (await p.getByTestId('backup-codes').locator('li').allTextContents()).map((c) => c.trim());
     expect(codes.length).toBeGreaterThan(0);
 

@@ -38,8 +38,7 @@ export class UploadsController {
     @Param('bucket') bucket: string,
     @Body() dto: CreateUploadDto,
   ) {
-    const info = await this.storage.bucket(req, bucket, 's3:PutObject', dto.key);
-    noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${dto.key}`, details: { multipart: true } });
+    await this.authorize(req, bucket, dto.key, 's3:PutObject', { multipart: true });
     const upload = await this.multipart.create({
       bucket,
       key: dto.key,
@@ -63,12 +62,7 @@ export class UploadsController {
     @Query() q: UploadKeyQueryDto,
   ) {
     const partNumber = partNumberOf(rawPart);
-    const info = await this.storage.bucket(req, bucket, 's3:PutObject', q.key);
-    noteAudit(req, {
-      tenantId: info.tenantId,
-      resourceName: `${bucket}/${q.key}`,
-      details: { upload_id: uploadId, part_number: partNumber },
-    });
+    await this.authorize(req, bucket, q.key, 's3:PutObject', { upload_id: uploadId, part_number: partNumber });
     const length = req.get('content-length');
     const part = await this.multipart.uploadPart({
       bucket,
@@ -93,12 +87,7 @@ export class UploadsController {
     @Param('uploadId') uploadId: string,
     @Body() dto: CompleteUploadDto,
   ) {
-    const info = await this.storage.bucket(req, bucket, 's3:PutObject', dto.key);
-    noteAudit(req, {
-      tenantId: info.tenantId,
-      resourceName: `${bucket}/${dto.key}`,
-      details: { upload_id: uploadId, parts: dto.parts.length },
-    });
+    await this.authorize(req, bucket, dto.key, 's3:PutObject', { upload_id: uploadId, parts: dto.parts.length });
     const done = await this.multipart.complete({
       bucket,
       key: dto.key,
@@ -126,8 +115,13 @@ export class UploadsController {
     @Param('uploadId') uploadId: string,
     @Query() q: UploadKeyQueryDto,
   ): Promise<void> {
-    const info = await this.storage.bucket(req, bucket, 's3:AbortMultipartUpload', q.key);
-    noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${q.key}`, details: { upload_id: uploadId } });
+    await this.authorize(req, bucket, q.key, 's3:AbortMultipartUpload', { upload_id: uploadId });
     await this.multipart.abort(bucket, q.key, uploadId);
+  }
+
+  /** Throws unless the caller may do `action` on the key; notes the audit record's tenant, object and details. */
+  private async authorize(req: ConsoleRequest, bucket: string, key: string, action: string, details: Record<string, unknown>) {
+    const info = await this.storage.bucket(req, bucket, action, key);
+    noteAudit(req, { tenantId: info.tenantId, resourceName: `${bucket}/${key}`, details });
   }
 }

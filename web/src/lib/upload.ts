@@ -190,33 +190,30 @@ function xhrPut(url: string, body: Blob, contentType: string, onProgress: (loade
   });
 }
 
-/**
- * Uploads one file through the console API (PUT …/objects/{key}): the server streams the body to
- * storage, so a large file needs no buffering on either side. Progress from XHR upload events.
- */
-export function uploadObject(
+/** Sends `file` to `bucket`/`key`, reporting the bytes sent; rejects with the API's error (Cancelled when `signal` aborts). */
+export type Uploader = (
   bucket: string,
   key: string,
   file: Blob,
   onProgress: (loaded: number) => void,
   signal?: AbortSignal,
-): Promise<void> {
+) => Promise<void>;
+
+/**
+ * Uploads one file through the console API (PUT …/objects/{key}): the server streams the body to
+ * storage, so a large file needs no buffering on either side. Progress from XHR upload events.
+ */
+export const uploadObject: Uploader = (bucket, key, file, onProgress, signal) => {
   const url = fillPath('/api/v1/buckets/{bucket}/objects/{key}', { bucket, key });
   return xhrPut(url, file, file.type || 'application/octet-stream', onProgress, signal).then(() => undefined);
-}
+};
 
 /**
  * A multipart upload through the console API (…/uploads): parts of `planParts` sent
  * PART_CONCURRENCY at a time, each retried once; on failure or cancel the upload is aborted so
  * no parts are left behind. Only slices of the file are read, never the whole of it.
  */
-export async function uploadMultipart(
-  bucket: string,
-  key: string,
-  file: Blob,
-  onProgress: (loaded: number) => void,
-  signal?: AbortSignal,
-): Promise<void> {
+export const uploadMultipart: Uploader = async (bucket, key, file, onProgress, signal) => {
   const parts = planParts(file.size, PART_SIZE, 0);
   const created = await api.post<'/api/v1/buckets/{bucket}/uploads', Ok<{ upload_id: string }>>('/api/v1/buckets/{bucket}/uploads', {
     path: { bucket },
@@ -251,17 +248,10 @@ export async function uploadMultipart(
     await api.delete('/api/v1/buckets/{bucket}/uploads/{uploadId}', { path: { bucket, uploadId }, query: { key } }).catch(() => undefined);
     throw err;
   }
-}
+};
 
 /** A file of any size: one request up to MULTIPART_THRESHOLD, a multipart upload above. */
-export function uploadFile(
-  bucket: string,
-  key: string,
-  file: Blob,
-  onProgress: (loaded: number) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  return file.size > MULTIPART_THRESHOLD
+export const uploadFile: Uploader = (bucket, key, file, onProgress, signal) =>
+  file.size > MULTIPART_THRESHOLD
     ? uploadMultipart(bucket, key, file, onProgress, signal)
     : uploadObject(bucket, key, file, onProgress, signal);
-}
