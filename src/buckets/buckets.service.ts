@@ -16,7 +16,7 @@ import { bucketNotFound } from './bucket.errors';
 import { BucketPlacement } from './bucket-placement';
 import { TenantsService } from '../tenants/tenants.service';
 import type { AclGrant } from '../iam/acl/acl';
-import { And, FindOperator, FindOptionsWhere, IsNull, Like, MoreThan } from 'typeorm';
+import { And, EntityManager, FindOperator, FindOptionsWhere, IsNull, Like, MoreThan } from 'typeorm';
 import { bucketNameProblem } from './bucket-name';
 import { BucketConfigEntity } from './entities/bucket-config.entity';
 import { ObjectOwnership, ownerOnlyGrants, PublicAccessBlock } from './bucket-controls';
@@ -225,27 +225,53 @@ export class BucketsService {
   }
 
   /**
-   * Cluster mode: refuses to read or write the bytes of a bucket another node holds (they are on
-   * that node's volume). The S3 port streams such requests to the owner before they get here;
-   * this catches every other path (console uploads and downloads, background jobs) on the wrong node.
+   * Cluster mode: refuses a job that must run where a bucket's bytes are (integrity checks re-read
+   * every blob) on another node than its owner.
    */
   assertHeldHere(bucket: BucketEntity): void {
     const self = this.config.cluster?.nodeId;
     if (self !== undefined && bucket.nodeId && bucket.nodeId !== self) {
       throw new DomainError(
         'ClusterConflict',
-        `the objects of bucket ${bucket.name} are held by cluster node ${bucket.nodeId}, not by this node (${self}): use the S3 API (any node forwards to the owner) or that node's console`,
+        `the objects of bucket ${bucket.name} are held by cluster node ${bucket.nodeId}, not by this node (${self}): run this on that node`,
         { bucket: bucket.name, node_id: bucket.nodeId },
       );
     }
   }
 
+  /**
+   * Cluster mode, inside the transaction that commits new blobs of `bucket` (written to the node
+   * `bucket.nodeId` said held it): the bucket row is read with a share lock (a migration's owner
+   * switch takes it exclusively, so it waits for this commit, or this commit for the switch), and
+   * the write is refused with 503 + Retry-After when the bucket has moved meanwhile or its writes
+   * are fenced for a switch. The caller discards its blobs then. Single node: nothing to check.
+   */
+  async assertWritable(m: EntityManager, bucket: BucketEntity): Promise<BucketEntity> {
+    if (!this.config.cluster) {
+      const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
+      if (!current) throw bucketNotFound(bucket.name);
+      return current;
+    }
+    const current = await m.findOne(BucketEntity, { where: { id: bucket.id }, lock: { mode: 'pessimistic_read' } });
+    if (!current) throw bucketNotFound(bucket.name);
+    if ((current.writeFence !== null && current.writeFence > Date.now()) || current.nodeId !== bucket.nodeId) {
+      if (current.nodeId !== bucket.nodeId) this.cache.delete(bucket.name);
+      throw new DomainError('BucketMigrating', `bucket ${bucket.name} is moving to another cluster node; retry in a second`, {
+        bucket: bucket.name,
+        retryAfter: 1,
+      });
+    }
+    return current;
+  }
+
   /** Deletes an empty bucket; in-progress multipart uploads are aborted with it. */
   async delete(name: string): Promise<void> {
     const released: string[] = [];
+    let holder: string | null = null;
     const tenantId = await this.db.tx(async (m) => {
       const bucket = await m.findOneBy(BucketEntity, { name });
       if (!bucket) throw bucketNotFound(name);
+      holder = bucket.nodeId;
       const one = await m.findOne(ObjectEntity, { select: { id: true }, where: { bucketId: bucket.id } });
       if (one) throw new DomainError('BucketNotEmpty', undefined, { bucket: name });
       const uploads = await m.find(MultipartUploadEntity, { select: { uploadId: true }, where: { bucketId: bucket.id } });
@@ -267,7 +293,7 @@ export class BucketsService {
       audience: 'all',
       data: { bucket: name, tenant_id: tenantId },
     });
-    await this.blobs.release(released);
+    await this.blobs.release(released, holder);
   }
 
   /** The bucket policy JSON, or BucketPolicyNotFound. */

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
 import { ClusterNodesService } from './cluster-nodes.service';
-import { NonceCache, sha256Hex, signInternalRequest, verifyInternalRequest } from './internal-auth';
+import { NonceCache, sha256Hex, signInternalRequest, UNSIGNED_STREAM, verifyInternalRequest } from './internal-auth';
 
 /** Internal routes live under this prefix on the S3 port (not a valid bucket name, so no S3 route collides). */
 export const INTERNAL_PREFIX = '/_cluster/';
@@ -9,6 +9,25 @@ export const INTERNAL_NODE_PATH = '/_cluster/v1/node';
 /** Bodies of internal calls are small JSON documents. */
 const MAX_INTERNAL_BODY = 64 * 1024;
 const CALL_TIMEOUT_MS = 3000;
+
+/** A verified internal request, as a route handler sees it. */
+export interface InternalRequestContext {
+  /** The calling node. */
+  node: string;
+  /** Its signed claims ('' for none). */
+  claims: string;
+  path: string;
+  query: URLSearchParams;
+}
+
+/** A route whose body is a stream (signed UNSIGNED-STREAM; what it trusts travels in the signed claims). */
+export type InternalStreamHandler = (req: IncomingMessage, res: ServerResponse, ctx: InternalRequestContext) => Promise<void>;
+/** A route with a small JSON body (its SHA-256 signed). */
+export type InternalJsonHandler = (body: unknown, ctx: InternalRequestContext) => Promise<{ status: number; body: unknown }>;
+
+type InternalRoute =
+  | { method: string; prefix: string; kind: 'stream'; handle: InternalStreamHandler }
+  | { method: string; prefix: string; kind: 'json'; handle: InternalJsonHandler };
 
 export interface InternalCallResult {
   status: number;
@@ -26,8 +45,18 @@ export interface InternalCallResult {
 export class ClusterInternalService {
   private readonly logger = new Logger(ClusterInternalService.name);
   private readonly nonces = new NonceCache();
+  private readonly routes: InternalRoute[] = [];
 
   constructor(private readonly nodes: ClusterNodesService) {}
+
+  /** Adds an internal route served under INTERNAL_PREFIX (`prefix` matches the path's start). */
+  streamRoute(method: string, prefix: string, handle: InternalStreamHandler): void {
+    this.routes.push({ method, prefix, kind: 'stream', handle });
+  }
+
+  jsonRoute(method: string, prefix: string, handle: InternalJsonHandler): void {
+    this.routes.push({ method, prefix, kind: 'json', handle });
+  }
 
   /** Whether the S3 port must hand this request to serve() (cluster mode and an internal path). */
   handles(rawPath: string): boolean {
@@ -45,6 +74,16 @@ export class ClusterInternalService {
       req.resume();
       return json(res, 403, { error: 'Forbidden', message: `internal cluster request refused: ${auth.reason}` });
     }
+    const [path, search] = target.split('?');
+    const route = this.routes.find((r) => r.method === method && path.startsWith(r.prefix));
+    const ctx: InternalRequestContext = { node: auth.node, claims: auth.claims, path, query: new URLSearchParams(search ?? '') };
+    if (route?.kind === 'stream') {
+      if (auth.contentSha256 !== UNSIGNED_STREAM) {
+        req.resume();
+        return json(res, 400, { error: 'BadRequest', message: `${path} takes a stream` });
+      }
+      return this.run(res, () => route.handle(req, res, ctx));
+    }
     let body: Buffer;
     try {
       body = await readBody(req, MAX_INTERNAL_BODY);
@@ -54,7 +93,18 @@ export class ClusterInternalService {
     if (sha256Hex(body) !== auth.contentSha256) {
       return json(res, 403, { error: 'Forbidden', message: 'internal cluster request refused: body does not match its signed hash' });
     }
-    const path = target.split('?')[0];
+    if (route?.kind === 'json') {
+      let parsed: unknown;
+      try {
+        parsed = body.length ? JSON.parse(body.toString('utf8')) : null;
+      } catch {
+        return json(res, 400, { error: 'BadRequest', message: 'internal request body is not JSON' });
+      }
+      return this.run(res, async () => {
+        const out = await route.handle(parsed, ctx);
+        json(res, out.status, out.body);
+      });
+    }
     if (method === 'GET' && path === INTERNAL_NODE_PATH) {
       const self = await this.nodes.get(this.nodes.nodeId);
       return json(res, 200, {
@@ -67,6 +117,16 @@ export class ClusterInternalService {
       });
     }
     return json(res, 404, { error: 'NotFound', message: `no internal route ${method} ${path}` });
+  }
+
+  private async run(res: ServerResponse, fn: () => Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.logger.warn(`internal route failed: ${(err as Error).message}`);
+      if (!res.headersSent) json(res, 500, { error: 'InternalError', message: (err as Error).message });
+      else res.destroy();
+    }
   }
 
   /** Calls another node's internal route with a signed request. Network errors throw. */
@@ -95,7 +155,8 @@ export class ClusterInternalService {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
+/** Answers an internal request with a JSON document. */
+export function json(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json');

@@ -68,10 +68,13 @@ export type DomainErrorCode =
   /** An identity provider (LDAP server, OIDC issuer) could not be reached or answered with an error. */
   | 'IdentityProviderError'
   | 'ClusterNodeNotFound'
+  | 'ClusterMigrationNotFound'
   /** A cluster operation that conflicts with the cluster's state (remove a live node, cluster mode off…). */
   | 'ClusterConflict'
   /** The node that holds a bucket cannot be reached. */
-  | 'ClusterNodeUnavailable';
+  | 'ClusterNodeUnavailable'
+  /** Writes to a bucket are held back for a moment while it moves to another node (503, Retry-After). */
+  | 'BucketMigrating';
 
 /** A rule of the domain was broken. Thrown by services; each transport translates it once. */
 export class DomainError extends Error {

@@ -40,6 +40,7 @@ import { UsageController } from './controllers/usage.controller';
 import { BucketReplicationController } from './controllers/bucket-replication.controller';
 import { ClusterNotImplementedController } from './controllers/not-implemented.controller';
 import { ClusterController } from './controllers/cluster.controller';
+import { ClusterMigrationsController } from './controllers/cluster-migrations.controller';
 import { SystemController } from './controllers/system.controller';
 import { TenantsController } from './controllers/tenants.controller';
 import { UserPoliciesController } from './controllers/user-policies.controller';
@@ -105,6 +106,7 @@ import { StorageAccess } from './storage-access';
     ProfilingController,
     NotificationsController,
     ClusterController,
+    ClusterMigrationsController,
     ClusterNotImplementedController,
     BucketReplicationController,
     // storage routes

@@ -10,6 +10,7 @@ export const OPS_AUDIT_RESOURCE = {
   profiling: 'profiling',
   cluster: 'cluster',
   clusterNode: 'cluster_node',
+  clusterMigration: 'cluster_migration',
 } as const;
 
 export const OPS_AUDIT_ACTION = {

@@ -20,6 +20,7 @@ import { IdentityProviderEntity } from '../idp/entities/identity-provider.entity
 import { OAuthStateEntity } from '../idp/entities/oauth-state.entity';
 import { EventOutboxEntity } from '../events/entities/event-outbox.entity';
 import { ClusterNodeEntity } from '../cluster/entities/cluster-node.entity';
+import { ClusterMigrationEntity } from '../cluster/entities/cluster-migration.entity';
 import { ClusterHealthEventEntity } from '../cluster/entities/cluster-health-event.entity';
 
 export const ENTITIES = [
@@ -45,5 +46,6 @@ export const ENTITIES = [
   OAuthStateEntity,
   EventOutboxEntity,
   ClusterNodeEntity,
+  ClusterMigrationEntity,
   ClusterHealthEventEntity,
 ];

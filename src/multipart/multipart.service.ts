@@ -254,7 +254,6 @@ export class MultipartService {
   /** Streams a part into a new blob, verifies every digest like PutObject, then records it (replacing an earlier part of that number). */
   async uploadPart(input: UploadPartInput): Promise<PartView> {
     const bucket = await this.buckets.entity(input.bucket);
-    this.buckets.assertHeldHere(bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
     this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     if (input.size !== undefined && input.size > this.config.maxObjectSize) {
@@ -274,6 +273,7 @@ export class MultipartService {
         result = await digests.result();
         verifyDigests(result, input);
       },
+      bucket.nodeId,
     );
     return this.savePart(bucket, input, written, result, upload.sse);
   }
@@ -281,7 +281,6 @@ export class MultipartService {
   /** Copies a byte range of an existing object into a new part blob (the bytes are read: parts may be any slice). */
   async uploadPartCopy(input: UploadPartCopyInput): Promise<CopiedPart> {
     const bucket = await this.buckets.entity(input.bucket);
-    this.buckets.assertHeldHere(bucket);
     const upload = await this.findUpload(this.db.manager, bucket, input.key, input.uploadId);
     this.encryption.checkCustomerKey(upload.sse, input.customerKey);
     const { object: src, versioned: sourceVersioned } = await this.objects.head(input.srcBucket, input.srcKey, {
@@ -323,6 +322,7 @@ export class MultipartService {
         if (result.size !== length)
           throw new Error(`copy source ${input.srcBucket}/${input.srcKey} ended after ${result.size} of ${length} bytes`);
       },
+      bucket.nodeId,
     );
     const part = await this.savePart(bucket, input, written, result, upload.sse);
     return { ...part, sourceVersionId: src.versionId, sourceVersioned };
@@ -355,6 +355,7 @@ export class MultipartService {
     try {
       await this.db.tx(async (m) => {
         released = [];
+        await this.buckets.assertWritable(m, bucket);
         await this.lockUpload(m, bucket, target.key, target.uploadId);
         const old = await m.findOneBy(UploadPartEntity, { uploadId: target.uploadId, partNumber: target.partNumber });
         if (old) {
@@ -366,10 +367,10 @@ export class MultipartService {
         await this.blobs.unregister(m, released);
       });
     } catch (err) {
-      await this.blobs.discard([written.blobId]);
+      await this.blobs.discard([written.blobId], bucket.nodeId);
       throw err;
     }
-    await this.blobs.release(released);
+    await this.blobs.release(released, bucket.nodeId);
     return { ...toPartView(row), encryption: enc };
   }
 
@@ -570,7 +571,7 @@ export class MultipartService {
       await m.delete(MultipartUploadEntity, { uploadId });
       await this.blobs.unregister(m, released);
     });
-    await this.blobs.release(released);
+    await this.blobs.release(released, bucket.nodeId);
   }
 
   /** One page of an upload's parts in part-number order, after `partNumberMarker`. */

@@ -276,28 +276,38 @@ export class ObjectsService {
     enc: ObjectEncryption | null,
     customer: CustomerKey | undefined,
     verify: (size: number) => void | Promise<void>,
+    holder?: string | null,
   ): Promise<BlobWriteResult & { dataKey?: string }> {
-    if (!enc) return this.blobs.write(source, verify);
+    if (!enc) return this.blobs.write(source, verify, holder);
     const key = await this.encryption.newDataKey(enc, customer);
-    const written = await this.blobs.write(pipeline(source, this.encryption.encryptStream(key.plaintext), noop), verify);
+    const written = await this.blobs.write(pipeline(source, this.encryption.encryptStream(key.plaintext), noop), verify, holder);
     return { ...written, dataKey: key.wrapped };
   }
 
-  /** The plaintext bytes [start, end] of an object version (decrypted when it is encrypted). */
-  async openRange(row: Pick<ObjectEntity, 'manifest' | 'sse'>, start: number, end: number, customer?: CustomerKey): Promise<Readable> {
+  /**
+   * The plaintext bytes [start, end] of an object version (decrypted when it is encrypted).
+   * `holder`: the node holding the blobs (the bucket's nodeId; streamed from there when it is another node).
+   */
+  async openRange(
+    row: Pick<ObjectEntity, 'manifest' | 'sse'>,
+    start: number,
+    end: number,
+    customer?: CustomerKey,
+    holder?: string | null,
+  ): Promise<Readable> {
     const enc = row.sse;
     return openManifestRange(row.manifest, start, end, async (entry, s, e) => {
-      if (!entry.k || !enc) return this.blobs.read(entry.b, { start: s, end: e });
+      if (!entry.k || !enc) return this.blobs.read(entry.b, { start: s, end: e }, holder);
       const key = await this.encryption.dataKey(entry.k, enc, customer);
-      return this.blobs.readDecrypted(entry.b, key, entry.s, s, e);
+      return this.blobs.readDecrypted(entry.b, key, entry.s, s, e, holder);
     });
   }
 
   /** Streams the body into a new blob, verifies every digest, then commits the object row. */
   async put(input: PutObjectInput): Promise<StoredObject> {
     assertValidKey(input.key);
+    // Cluster mode: the bytes go to the node holding the bucket (streamed there when it is another one).
     const bucket = await this.buckets.entity(input.bucket);
-    this.buckets.assertHeldHere(bucket);
     if (input.size !== undefined && input.size > this.config.maxObjectSize) {
       throw new DomainError('ObjectTooLarge', undefined, { size: input.size, max: this.config.maxObjectSize });
     }
@@ -308,10 +318,16 @@ export class ObjectsService {
     const digests = new DigestStream(input.algorithms, input.payloadSha256 !== undefined);
     let result!: Awaited<ReturnType<DigestStream['result']>>;
     // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
-    const written = await this.writeBlob(pipeline(input.body, digests, noop), enc, customer, async () => {
-      result = await digests.result();
-      verifyDigests(result, input);
-    });
+    const written = await this.writeBlob(
+      pipeline(input.body, digests, noop),
+      enc,
+      customer,
+      async () => {
+        result = await digests.result();
+        verifyDigests(result, input);
+      },
+      bucket.nodeId,
+    );
     const now = this.clock.now().getTime();
     // SSE-C: the ETag must not be the plaintext's MD5 (S3 answers an opaque one).
     const etag = enc?.mode === 'SSE-C' ? this.encryption.opaqueEtag() : result.md5.toString('hex');
@@ -373,8 +389,8 @@ export class ObjectsService {
       await this.withRetryOnConflict(() =>
         this.db.tx(async (m) => {
           released = [];
-          const current = await this.db.findOne(BucketEntity, { id: bucket.id }, m);
-          if (!current) throw bucketNotFound(bucket.name);
+          // The blobs went to the node `bucket` named: refused if the bucket moved or is switching nodes.
+          const current = await this.buckets.assertWritable(m, bucket);
           await this.lockKey(m, bucket.id, row.key);
           if (conditions) await this.checkWriteConditions(bucket, row.key, conditions, m);
           applyBucketLock(current, row);
@@ -401,10 +417,13 @@ export class ObjectsService {
         }),
       );
     } catch (err) {
-      await this.blobs.discard(newBlobs.map((b) => b.blobId));
+      await this.blobs.discard(
+        newBlobs.map((b) => b.blobId),
+        bucket.nodeId,
+      );
       throw err;
     }
-    await this.blobs.release(released);
+    await this.blobs.release(released, bucket.nodeId);
     return { versioned };
   }
 
@@ -576,14 +595,13 @@ export class ObjectsService {
 
   async get(bucketName: string, key: string, opts: ReadOptions = {}): Promise<GetObjectResult> {
     const bucket = await this.buckets.entity(bucketName);
-    this.buckets.assertHeldHere(bucket);
     const row = await this.entity(bucket, key, opts.versionId);
     this.encryption.checkCustomerKey(row.sse, opts.customerKey);
     this.applyReadConditions(row, opts.conditions);
     const range = this.selectRange(row, opts.partNumber, opts.range);
     const start = range?.start ?? 0;
     const end = range?.end ?? row.size - 1;
-    const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey);
+    const body = row.size === 0 ? Readable.from([]) : await this.openRange(row, start, end, opts.customerKey, bucket.nodeId);
     return { object: toObjectView(row), body, range, versioned: bucket.versioning !== null, ...partChecksumsOf(row, opts.partNumber) };
   }
 
@@ -666,7 +684,7 @@ export class ObjectsService {
         await this.events.record(m, current, [{ eventName: removedEvent(opts, true), key, versionId: marker.versionId }], opts.origin);
       }),
     );
-    await this.blobs.release(released);
+    await this.blobs.release(released, bucket.nodeId);
     return outcome;
   }
 
@@ -699,7 +717,7 @@ export class ObjectsService {
         await this.events.record(m, bucket, [{ eventName: removedEvent(opts, false), key, versionId }], opts.origin);
       }),
     );
-    await this.blobs.release(released);
+    await this.blobs.release(released, bucket.nodeId);
     return outcome;
   }
 
@@ -770,8 +788,6 @@ export class ObjectsService {
     assertValidKey(input.dstKey);
     const srcBucket = await this.buckets.entity(input.srcBucket);
     const dstBucket = await this.buckets.entity(input.dstBucket);
-    this.buckets.assertHeldHere(srcBucket);
-    this.buckets.assertHeldHere(dstBucket);
     if (input.lock) assertLockRequest(dstBucket, input.lock, this.clock.now());
     const src = await this.copySource(srcBucket, input.srcKey, input.srcVersionId);
     if (input.sourceConditions) {
@@ -788,7 +804,15 @@ export class ObjectsService {
       );
     }
     const { enc, customer } = await this.encryptionFor(input.dstBucket, input.encryption);
-    const { manifest, newBlobs, etag } = await this.copyBlobs(src, input.sourceCustomerKey, enc, customer);
+    // Cluster mode: the source's blobs stream from the node holding them when it is not the destination's.
+    const { manifest, newBlobs, etag } = await this.copyBlobs(
+      src,
+      input.sourceCustomerKey,
+      enc,
+      customer,
+      srcBucket.nodeId,
+      dstBucket.nodeId,
+    );
     const now = this.clock.now().getTime();
     const row: ObjectEntity = Object.assign(new ObjectEntity(), {
       id: this.ids.uuid(),
@@ -837,6 +861,8 @@ export class ObjectsService {
     srcCustomer: CustomerKey | undefined,
     enc: ObjectEncryption | null,
     customer: CustomerKey | undefined,
+    from: string | null,
+    to: string | null,
   ): Promise<{ manifest: ManifestEntry[]; newBlobs: Array<{ blobId: string; size: number }>; etag: string }> {
     const manifest: ManifestEntry[] = [];
     const newBlobs: Array<{ blobId: string; size: number }> = [];
@@ -846,7 +872,7 @@ export class ObjectsService {
     try {
       if (!rewrite) {
         for (const e of src.manifest) {
-          const blobId = await this.blobs.copy(e.b);
+          const blobId = await this.blobs.copy(e.b, from, to, e.k ? cipherSize(e.s) : e.s);
           const k = e.k && src.sse && enc ? await this.encryption.rewrap(e.k, src.sse, srcCustomer, enc, customer) : undefined;
           manifest.push(k ? { ...e, b: blobId, k } : { ...e, b: blobId });
           newBlobs.push({ blobId, size: e.k ? cipherSize(e.s) : e.s });
@@ -856,7 +882,7 @@ export class ObjectsService {
       const md5s: Buffer[] = [];
       for (const e of src.manifest) {
         const md5 = createHash('md5');
-        const plain = e.s === 0 ? Readable.from([]) : await this.openRange({ manifest: [e], sse: src.sse }, 0, e.s - 1, srcCustomer);
+        const plain = e.s === 0 ? Readable.from([]) : await this.openRange({ manifest: [e], sse: src.sse }, 0, e.s - 1, srcCustomer, from);
         const hashing = new Transform({
           transform(chunk: Buffer, _enc, cb) {
             md5.update(chunk);
@@ -864,9 +890,15 @@ export class ObjectsService {
           },
         });
         let size = 0;
-        const written = await this.writeBlob(pipeline(plain, hashing, noop), enc, customer, (n) => {
-          size = n;
-        });
+        const written = await this.writeBlob(
+          pipeline(plain, hashing, noop),
+          enc,
+          customer,
+          (n) => {
+            size = n;
+          },
+          to,
+        );
         newBlobs.push({ blobId: written.blobId, size: written.size });
         if (size !== (written.dataKey ? cipherSize(e.s) : e.s)) throw new Error(`copy of blob ${e.b} ended early`);
         const digest = md5.digest();
@@ -884,7 +916,10 @@ export class ObjectsService {
       }
       return { manifest, newBlobs, etag };
     } catch (err) {
-      await this.blobs.discard(newBlobs.map((b) => b.blobId));
+      await this.blobs.discard(
+        newBlobs.map((b) => b.blobId),
+        to,
+      );
       throw err;
     }
   }

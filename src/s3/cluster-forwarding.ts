@@ -7,7 +7,6 @@ import { IamService, ResolvedAccessKey } from '../iam/iam.service';
 import type { AuthResult, PayloadMode } from './auth/auth.types';
 import { deriveSigningKey } from './auth/sigv4/signing-key';
 import { S3Error } from './errors/s3-error';
-import { H } from './http/headers';
 
 /** Seconds a client is told to wait when a bucket's node cannot be reached. */
 const RETRY_AFTER_SECONDS = '5';
@@ -89,8 +88,9 @@ export class S3ClusterForwarding {
 
   /**
    * Streams the request to the node holding `bucket` and the answer back; false when this node
-   * serves it. A copy between buckets on different nodes answers 501; an unreachable or unhealthy
-   * owner, 503 with Retry-After (nothing is accepted that the owner did not store).
+   * serves it. A copy goes to the destination's owner, which streams the source from the node
+   * holding it (BlobStore); an unreachable or unhealthy owner answers 503 with Retry-After
+   * (nothing is accepted that the owner did not store).
    */
   async forwardIfRemote(
     req: IncomingMessage,
@@ -102,8 +102,6 @@ export class S3ClusterForwarding {
   ): Promise<boolean> {
     if (!this.enabled) return false;
     const owner = await this.locations!.remoteOwner(bucket);
-    const copySource = req.headers[H.amzCopySource];
-    if (typeof copySource === 'string') await this.assertSameNode(bucket, copySource);
     if (!owner) return false;
     if (owner.health !== 'healthy') {
       throw new S3Error('ServiceUnavailable', {
@@ -132,22 +130,5 @@ export class S3ClusterForwarding {
       throw err;
     }
     return true;
-  }
-
-  private async assertSameNode(bucket: string, copySource: string): Promise<void> {
-    const path = copySource.split('?')[0].replace(/^\//, '');
-    let source: string;
-    try {
-      source = decodeURIComponent(path.split('/')[0]);
-    } catch {
-      return; // malformed: the operation refuses it
-    }
-    if (!source || source === bucket) return;
-    const [to, from] = await Promise.all([this.locations!.locate(bucket), this.locations!.locate(source)]);
-    if (to.nodeId !== null && from.nodeId !== null && to.nodeId !== from.nodeId) {
-      throw new S3Error('NotImplemented', {
-        message: `Copying between buckets held by different nodes (${from.nodeId} → ${to.nodeId}) is not implemented yet.`,
-      });
-    }
   }
 }

@@ -1,11 +1,12 @@
 import { pipeline, Readable } from 'node:stream';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { DatabaseService } from '../database/database.service';
 import { BlobEntity } from './blob.entity';
 import { cipherRange, DecryptStream } from './package-cipher';
+import { RemoteBlobs } from './remote-blobs';
 import { BlobWriteResult, ByteRange, STORAGE_BACKEND, StorageBackend } from './storage-backend';
 
 const SWEEP_BATCH = 500;
@@ -15,6 +16,10 @@ const SWEEP_BATCH = 500;
  * Services write bytes first, then register the blob in the transaction that references it,
  * and release blobs after the transaction that dropped them commits. The sweeper removes
  * whatever a crash left between those steps.
+ *
+ * Cluster mode: a bucket's blobs live on its owner node. The byte methods take that node as
+ * `holder` (a bucket's nodeId; null or this node: the local volume) and stream to or from
+ * another node through RemoteBlobs. The registry is shared (one PostgreSQL).
  */
 @Injectable()
 export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -27,14 +32,38 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     @Inject(STORAGE_BACKEND) private readonly backend: StorageBackend,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: DatabaseService,
+    @Optional() private readonly remote?: RemoteBlobs,
   ) {}
 
-  write(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
-    return this.backend.put(source, verify);
+  /** The node holding blobs of `holder`, when that is another node than this one; undefined: local. */
+  remoteNode(holder: string | null | undefined): string | undefined {
+    if (!holder || !this.remote || holder === this.remote.localNodeId) return undefined;
+    return holder;
   }
 
-  read(blobId: string, range?: ByteRange): Promise<Readable> {
-    return this.backend.get(blobId, range);
+  write(source: Readable, verify?: (size: number) => void | Promise<void>, holder?: string | null): Promise<BlobWriteResult> {
+    const node = this.remoteNode(holder);
+    return node ? this.remote!.write(node, source, verify) : this.backend.put(source, verify);
+  }
+
+  /** Writes a blob under a given id (a blob moved here from another node). */
+  writeAs(blobId: string, source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
+    return this.backend.put(source, verify, blobId);
+  }
+
+  /** Whether this node's volume has the blob. */
+  hasLocal(blobId: string): Promise<boolean> {
+    return this.backend.has(blobId);
+  }
+
+  /** Deletes blobs from this node's volume only (a moved bucket's old copy); the registry is left alone. */
+  async deleteLocal(blobIds: string[]): Promise<void> {
+    for (const id of blobIds) await this.backend.delete(id);
+  }
+
+  read(blobId: string, range?: ByteRange, holder?: string | null): Promise<Readable> {
+    const node = this.remoteNode(holder);
+    return node ? this.remote!.read(node, blobId, range) : this.backend.get(blobId, range);
   }
 
   /**
@@ -42,17 +71,38 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
    * bytes: only the packages that hold the range are read and decrypted. Resolves once the first
    * package has authenticated, so a tampered blob fails before anything is sent.
    */
-  async readDecrypted(blobId: string, dataKey: Buffer, plainSize: number, start: number, end: number): Promise<Readable> {
+  async readDecrypted(
+    blobId: string,
+    dataKey: Buffer,
+    plainSize: number,
+    start: number,
+    end: number,
+    holder?: string | null,
+  ): Promise<Readable> {
     const range = cipherRange(plainSize, start, end);
-    const raw = await this.backend.get(blobId, { start: range.start, end: range.end });
+    const raw = await this.read(blobId, { start: range.start, end: range.end }, holder);
     const plain = new DecryptStream(dataKey, plainSize, range);
     pipeline(raw, plain, () => undefined);
     await plain.verified;
     return plain;
   }
 
-  copy(blobId: string): Promise<string> {
-    return this.backend.copy(blobId);
+  /**
+   * A new blob with the same bytes: a hard link on one volume; streamed from `from` to `to` when
+   * either is another node (`size`: the stored size, checked).
+   */
+  async copy(blobId: string, from?: string | null, to?: string | null, size?: number): Promise<string> {
+    const src = this.remoteNode(from);
+    const dst = this.remoteNode(to);
+    if (!src && !dst) return this.backend.copy(blobId);
+    const written = await this.write(
+      await this.read(blobId, undefined, from),
+      (n) => {
+        if (size !== undefined && n !== size) throw new Error(`copy of blob ${blobId} ended after ${n} of ${size} bytes`);
+      },
+      to,
+    );
+    return written.blobId;
   }
 
   async register(m: EntityManager, blobs: Array<{ blobId: string; size: number }>): Promise<void> {
@@ -75,15 +125,23 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Deletes blob bytes after their rows are gone; failures are left to the sweeper. */
-  async release(blobIds: string[]): Promise<void> {
+  async release(blobIds: string[], holder?: string | null): Promise<void> {
+    const node = this.remoteNode(holder);
+    if (node) {
+      if (blobIds.length === 0) return;
+      await this.remote!.delete(node, blobIds).catch((err) =>
+        this.logger.warn(`could not delete ${blobIds.length} blob(s) on ${node}: ${err}`),
+      );
+      return;
+    }
     for (const id of blobIds) {
       await this.backend.delete(id).catch((err) => this.logger.warn(`could not delete blob ${id}: ${err}`));
     }
   }
 
   /** Discards a blob written but never registered (e.g. the metadata commit failed). */
-  async discard(blobIds: string[]): Promise<void> {
-    await this.release(blobIds);
+  async discard(blobIds: string[], holder?: string | null): Promise<void> {
+    await this.release(blobIds, holder);
   }
 
   checkWritable(): Promise<void> {

@@ -59,9 +59,11 @@ export class FilesystemBackend implements StorageBackend {
     }
   }
 
-  async put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
-    const id = this.newId();
-    const tmp = join(this.tmpDir, id);
+  async put(source: Readable, verify?: (size: number) => void | Promise<void>, blobId?: string): Promise<BlobWriteResult> {
+    if (blobId !== undefined && !BLOB_ID.test(blobId)) throw new Error(`invalid blob id ${blobId}`);
+    const id = blobId ?? this.newId();
+    // A kept id may be written again (a retried move): each attempt has its own temp file.
+    const tmp = join(this.tmpDir, blobId === undefined ? id : `${id}.${this.newId()}`);
     const fh = await fs.open(tmp, 'wx');
     let closed = false;
     try {
@@ -118,6 +120,14 @@ export class FilesystemBackend implements StorageBackend {
     await fs.unlink(this.pathOf(blobId)).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
     });
+  }
+
+  async has(blobId: string): Promise<boolean> {
+    if (!BLOB_ID.test(blobId)) return false;
+    return fs.access(this.pathOf(blobId)).then(
+      () => true,
+      () => false,
+    );
   }
 
   async *list(): AsyncIterable<{ blobId: string; mtimeMs: number }> {

@@ -6,7 +6,7 @@ import { BlobNotFoundError, BlobWriteResult, ByteRange, StorageBackend } from '.
 export class MemoryBackend implements StorageBackend {
   private readonly blobs = new Map<string, { data: Buffer; mtimeMs: number }>();
 
-  async put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
+  async put(source: Readable, verify?: (size: number) => void | Promise<void>, keepId?: string): Promise<BlobWriteResult> {
     const chunks: Buffer[] = [];
     try {
       for await (const chunk of source) chunks.push(Buffer.from(chunk as Buffer));
@@ -16,7 +16,7 @@ export class MemoryBackend implements StorageBackend {
     }
     const data = Buffer.concat(chunks);
     if (verify) await verify(data.length);
-    const blobId = randomUUID().replace(/-/g, '');
+    const blobId = keepId ?? randomUUID().replace(/-/g, '');
     this.blobs.set(blobId, { data, mtimeMs: Date.now() });
     return { blobId, size: data.length };
   }
@@ -33,6 +33,10 @@ export class MemoryBackend implements StorageBackend {
     const id = randomUUID().replace(/-/g, '');
     this.blobs.set(id, { ...blob });
     return id;
+  }
+
+  async has(blobId: string): Promise<boolean> {
+    return this.blobs.has(blobId);
   }
 
   async delete(blobId: string): Promise<void> {

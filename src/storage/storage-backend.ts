@@ -29,10 +29,13 @@ export interface BlobWriteResult {
  * - Blobs are listed for the orphan sweep; temp files of interrupted writes are removed by sweepTemp().
  */
 export interface StorageBackend {
-  put(source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult>;
+  /** `blobId`: keep this id (a blob moved from another node); a new one otherwise. */
+  put(source: Readable, verify?: (size: number) => void | Promise<void>, blobId?: string): Promise<BlobWriteResult>;
   get(blobId: string, range?: ByteRange): Promise<Readable>;
   copy(blobId: string): Promise<string>;
   delete(blobId: string): Promise<void>;
+  /** Whether the blob exists here. */
+  has(blobId: string): Promise<boolean>;
   list(): AsyncIterable<{ blobId: string; mtimeMs: number }>;
   /** Removes temp files last touched before `olderThan` (epoch ms); returns how many. */
   sweepTemp(olderThan: number): Promise<number>;

@@ -1,9 +1,27 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildServer, startChildServer } from './child-server';
 import { ConsoleClient } from './console-client';
 import { createTestDatabase, ROOT_ACCESS_KEY, ROOT_SECRET_KEY } from './start-server';
+
+/** Bytes stored in a node's blob directory (its local volume). */
+export const blobBytes = (dataDir: string): number => {
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) walk(path);
+      else total += statSync(path).size;
+    }
+  };
+  try {
+    walk(join(dataDir, 'blobs'));
+  } catch {
+    // no blob yet
+  }
+  return total;
+};
 
 export const TEST_CLUSTER_SECRET = 'test-cluster-secret-0123456789abcdef0123456789';
 
@@ -37,6 +55,8 @@ export async function startTestCluster(baseUrl: string, names: string[], env: Re
       dataDir,
       databaseUrl: db.url,
       fsync: false,
+      // Several processes boot at once on a small, busy CI machine.
+      readyTimeoutMs: 90_000,
       env: {
         CLUSTER_ENABLED: 'true',
         CLUSTER_SECRET: TEST_CLUSTER_SECRET,

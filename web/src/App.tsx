@@ -23,6 +23,8 @@ const ProfilePage = lazy(() => import('./pages/ProfilePage'));
 const IdentityProvidersPage = lazy(() => import('./pages/IdentityProvidersPage'));
 const ClusterPage = lazy(() => import('./pages/ClusterPage'));
 const SharesPage = lazy(() => import('./pages/SharesPage'));
+const MonitoringPage = lazy(() => import('./pages/MonitoringPage'));
+const ServerPage = lazy(() => import('./pages/ServerPage'));
 
 /** Signed-in pages: without a session, the login page, which comes back here afterwards. */
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -75,6 +77,8 @@ export function App() {
           <Route path="security" element={page(<SecurityPage />, 'admins')} />
           <Route path="settings" element={page(<SettingsPage />, 'global')} />
           <Route path="cluster" element={page(<ClusterPage />, 'global')} />
+          <Route path="monitoring" element={page(<MonitoringPage />, 'global')} />
+          <Route path="server" element={page(<ServerPage />)} />
           <Route path="profile" element={page(<ProfilePage />)} />
           <Route path="*" element={<NotFoundPage />} />
         </Route>

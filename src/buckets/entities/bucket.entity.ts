@@ -48,6 +48,10 @@ export class BucketEntity {
   @Column({ name: 'node_id', type: 'varchar', length: 64, nullable: true })
   nodeId!: string | null;
 
+  /** Cluster mode: writes are refused (503, Retry-After) until this epoch ms: the bucket is switching nodes. */
+  @Column({ name: 'write_fence', type: 'bigint', nullable: true, transformer: bigintNumber })
+  writeFence!: number | null;
+
   /** S3 Object Ownership (ownership controls); null = never set (objects owned by their writer, ACLs on). */
   @Column({ name: 'object_ownership', type: 'varchar', length: 32, nullable: true })
   objectOwnership!: ObjectOwnership | null;

@@ -8,9 +8,6 @@ function notImplemented(message: string): never {
 
 const CLUSTER_REPLICATION =
   "Cluster replication is not implemented yet: copying a bucket's objects to other nodes needs a replication queue in PostgreSQL, a worker and read failover, which are not built. Node registry, health, bucket placement and forwarding work (GET /api/v1/cluster/nodes).";
-const CLUSTER_MIGRATIONS =
-  'Bucket migrations between nodes are not implemented yet: moving a bucket to another node needs a copy / catch-up / owner-switch worker, which is not built (buckets stay on the node that created them).';
-
 /**
  * The reference's routes this server cannot back yet answer 501 NotImplemented with what is
  * missing, so that clients get an honest answer (and the OpenAPI document lists them).
@@ -23,12 +20,5 @@ export class ClusterNotImplementedController {
   @ApiOperation({ summary: 'Cluster replication rules and bulk replication: 501 NotImplemented (not built yet)' })
   replication(): never {
     notImplemented(CLUSTER_REPLICATION);
-  }
-
-  @All(['migrations', 'migrations/*path', 'buckets/:bucket/migrate'])
-  @NoAudit()
-  @ApiOperation({ summary: 'Bucket migrations between nodes: 501 NotImplemented (not built yet)' })
-  migrations(): never {
-    notImplemented(CLUSTER_MIGRATIONS);
   }
 }

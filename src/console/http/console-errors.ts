@@ -68,8 +68,10 @@ export const DOMAIN_ERROR_STATUS: Record<DomainErrorCode, HttpStatus> = {
   GroupMappingAlreadyExists: HttpStatus.CONFLICT,
   IdentityProviderError: HttpStatus.BAD_GATEWAY,
   ClusterNodeNotFound: HttpStatus.NOT_FOUND,
+  ClusterMigrationNotFound: HttpStatus.NOT_FOUND,
   ClusterConflict: HttpStatus.CONFLICT,
   ClusterNodeUnavailable: HttpStatus.SERVICE_UNAVAILABLE,
+  BucketMigrating: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 export const AUTH_ERROR_STATUS: Record<AuthErrorCode, HttpStatus> = {
@@ -173,7 +175,9 @@ export function toConsoleError(exception: unknown, requestId?: string): ConsoleE
   }
   if (exception instanceof DomainError) {
     const message = exception.message && exception.message !== exception.code ? exception.message : titleOf(exception.code);
-    return base(DOMAIN_ERROR_STATUS[exception.code], exception.code, titleOf(exception.code), message);
+    const r = base(DOMAIN_ERROR_STATUS[exception.code], exception.code, titleOf(exception.code), message);
+    if (exception.details.retryAfter !== undefined) r.headers['Retry-After'] = String(exception.details.retryAfter);
+    return r;
   }
   if (exception instanceof HttpException) {
     const status = exception.getStatus();

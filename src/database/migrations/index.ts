@@ -14,6 +14,7 @@ import { TenantFullAccess1764200000000 } from './1764200000000-TenantFullAccess'
 import { ObjectUploadId1764200000001 } from './1764200000001-ObjectUploadId';
 import { Cluster1764400000000 } from './1764400000000-Cluster';
 import { BucketControls1764450000000 } from './1764450000000-BucketControls';
+import { ClusterMigrations1764530000000 } from './1764530000000-ClusterMigrations';
 
 /** Every migration, in order. Both SQLite and PostgreSQL run the same list. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Cluster1764400000000,
   ReplicationStatus1764450000000,
   BucketControls1764450000000,
+  ClusterMigrations1764530000000,
 ];

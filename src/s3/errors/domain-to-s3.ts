@@ -71,12 +71,16 @@ export const DOMAIN_TO_S3: Record<DomainErrorCode, S3ErrorCode> = {
   GroupMappingAlreadyExists: 'InvalidArgument',
   IdentityProviderError: 'InternalError',
   ClusterNodeNotFound: 'InternalError',
+  ClusterMigrationNotFound: 'InternalError',
   ClusterConflict: 'ServiceUnavailable',
   ClusterNodeUnavailable: 'ServiceUnavailable',
+  BucketMigrating: 'ServiceUnavailable',
 };
 
 /** Domain messages that are safe and useful to show; others use the catalog's text. */
 const KEEP_MESSAGE = new Set<DomainErrorCode>([
+  'ClusterNodeUnavailable',
+  'BucketMigrating',
   'InvalidBucketName',
   'InvalidArgument',
   'InvalidRequest',
@@ -123,6 +127,7 @@ export function domainToS3(err: DomainError): S3Error {
     if (d.partNumber !== undefined) fields.PartNumber = d.partNumber;
     if (d.etag !== undefined) fields.ETag = d.etag;
   }
+  if (d.retryAfter !== undefined) headers['Retry-After'] = String(d.retryAfter);
   if (err.code === 'UploadNotFound' && d.uploadId !== undefined) fields.UploadId = d.uploadId;
   if (err.code === 'VersionNotFound' && d.versionId !== undefined) fields.VersionId = d.versionId;
   // A delete marker answered instead of an object: NoSuchKey (current) or MethodNotAllowed (by version id).

@@ -19,8 +19,6 @@ describe('routes of later milestones, and cluster routes on a single node', () =
   it.each([
     ['GET', '/api/v1/cluster/replication', /replication/i],
     ['POST', '/api/v1/cluster/replication/bulk', /replication/i],
-    ['POST', '/api/v1/cluster/buckets/some-bucket/migrate', /migration/i],
-    ['GET', '/api/v1/cluster/migrations/m1', /migration/i],
   ])('%s %s answers 501 NotImplemented naming what is missing', async (method, path, what) => {
     const res = await call(method, path);
     expect(res.status).toBe(501);
@@ -56,6 +54,20 @@ describe('routes of later milestones, and cluster routes on a single node', () =
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: method === 'POST' ? JSON.stringify(path.endsWith('nodes') ? { name: 'n2', endpoint: 'http://n2:9000' } : {}) : undefined,
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { message: string }).message).toMatch(/CLUSTER_ENABLED/);
+  });
+
+  it('lists no bucket migration, and refuses one with 409 saying how to turn cluster mode on', async () => {
+    const list = await call('GET', '/api/v1/cluster/migrations');
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { data: unknown[] }).data).toEqual([]);
+    expect((await call('GET', '/api/v1/cluster/migrations/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    const res = await fetch(`${server.consoleUrl}/api/v1/cluster/buckets/some-bucket/migrate`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target_node_id: 'node-b' }),
     });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { message: string }).message).toMatch(/CLUSTER_ENABLED/);

@@ -67,6 +67,18 @@ export function toApiError(status: number, body: unknown, retryAfter?: string | 
   );
 }
 
+/** The ApiError of a failed fetch Response read by hand (downloads): its JSON body, or its text. */
+export async function responseError(res: Response): Promise<ApiError> {
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON: the text is the message
+  }
+  return toApiError(res.status, body, res.headers.get('retry-after'));
+}
+
 /** Fills `{name}` segments of a path template, each encoded as one segment. */
 export function fillPath(template: string, params?: Record<string, unknown>): string {
   return template.replace(/\{(\w+)\}/g, (_, k: string) => {

@@ -1106,6 +1106,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/cluster/buckets/{bucket}/migrate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start moving a bucket to another node (202): copy every version, catch up, switch the owner (writes answer 503 Retry-After for that moment), delete the source copy later; 409 when it cannot move */
+        post: operations["ClusterMigrationsController_migrate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Bucket migrations, newest first (filter by bucket or status) */
+        get: operations["ClusterMigrationsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/migrations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One migration: status, progress (objects, blobs and bytes copied, passes), how long writes were fenced */
+        get: operations["ClusterMigrationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/cluster/replication": {
         parameters: {
             query?: never;
@@ -1150,75 +1201,6 @@ export interface paths {
         head: operations["ClusterNotImplementedController_replication_head"];
         /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
         patch: operations["ClusterNotImplementedController_replication_patch"];
-        trace?: never;
-    };
-    "/api/v1/cluster/migrations": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_migrations_get"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_migrations_put"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_migrations_post"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_migrations_delete"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_migrations_options"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_migrations_head"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_migrations_patch"];
-        trace?: never;
-    };
-    "/api/v1/cluster/migrations/{path}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_migrations_get"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_migrations_put"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_migrations_post"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_migrations_delete"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_migrations_options"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_migrations_head"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_migrations_patch"];
-        trace?: never;
-    };
-    "/api/v1/cluster/buckets/{bucket}/migrate": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_migrations_get"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_migrations_put"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_migrations_post"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_migrations_delete"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_migrations_options"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_migrations_head"];
-        /** Bucket migrations between nodes: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_migrations_patch"];
         trace?: never;
     };
     "/api/v1/buckets/{name}/replication": {
@@ -2423,6 +2405,14 @@ export interface components {
         ClearCacheBodyDto: {
             /** @description Only this bucket (MaxIOFS body) */
             bucket?: string;
+        };
+        MigrateBucketDto: {
+            /** @description The node the bucket moves to (a healthy active node) */
+            target_node_id: string;
+            /** @description Delete the source node's copy after the switch (default true) */
+            delete_source?: boolean;
+            /** @description Seconds between the switch and the deletion of the source copy (default 30) */
+            cleanup_delay_seconds?: number;
         };
         ReplicationDestinationDto: {
             /** @description The S3 endpoint, http(s)://host[:port] */
@@ -4576,9 +4566,37 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_get: {
+    ClusterMigrationsController_migrate: {
         parameters: {
             query?: never;
+            header?: never;
+            path: {
+                bucket: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MigrateBucketDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterMigrationsController_list: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+                bucket?: string;
+                status?: "pending" | "copying" | "switching" | "cleanup" | "completed" | "failed";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4593,96 +4611,13 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_put: {
+    ClusterMigrationsController_get: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            path: {
+                id: string;
             };
-        };
-    };
-    ClusterNotImplementedController_replication_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
@@ -4814,7 +4749,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_get: {
+    ClusterNotImplementedController_replication_get: {
         parameters: {
             query?: never;
             header?: never;
@@ -4831,7 +4766,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_put: {
+    ClusterNotImplementedController_replication_put: {
         parameters: {
             query?: never;
             header?: never;
@@ -4848,7 +4783,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_post: {
+    ClusterNotImplementedController_replication_post: {
         parameters: {
             query?: never;
             header?: never;
@@ -4865,7 +4800,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_delete: {
+    ClusterNotImplementedController_replication_delete: {
         parameters: {
             query?: never;
             header?: never;
@@ -4882,7 +4817,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_options: {
+    ClusterNotImplementedController_replication_options: {
         parameters: {
             query?: never;
             header?: never;
@@ -4899,7 +4834,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_head: {
+    ClusterNotImplementedController_replication_head: {
         parameters: {
             query?: never;
             header?: never;
@@ -4916,245 +4851,7 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_migrations_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_migrations_patch: {
+    ClusterNotImplementedController_replication_patch: {
         parameters: {
             query?: never;
             header?: never;

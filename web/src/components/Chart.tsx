@@ -1,6 +1,7 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { toColumns, type Point } from '../lib/live';
 
 export interface Series {
   label: string;
@@ -15,6 +16,7 @@ export function LineChart({
   series,
   format,
   minMax = 1,
+  collecting = 'Collecting… the first points appear within a minute (this page samples the server while it is open).',
 }: {
   title: string;
   times: number[];
@@ -22,6 +24,8 @@ export function LineChart({
   format?: (v: number) => string;
   /** The top of the y axis while every value is 0. */
   minMax?: number;
+  /** What shows until there are two points to draw a line between. */
+  collecting?: string;
 }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -61,10 +65,35 @@ export function LineChart({
         <h2>{title}</h2>
       </figcaption>
       {times.length < 2 ? (
-        <p className="muted">Not enough samples yet: the server stores one every metrics_sample_interval seconds.</p>
+        <p className="chart-collecting muted" role="status">
+          {collecting}
+        </p>
       ) : (
         <div className="chart" ref={box} role="img" aria-label={`${title} over time`} />
       )}
     </figure>
   );
+}
+
+/** A chart of merged points (stored history + live samples): one line per series spec. */
+export function PointsChart({
+  title,
+  points,
+  series,
+  format,
+  minMax,
+  collecting,
+}: {
+  title: string;
+  collecting?: string;
+  points: Point[];
+  series: { label: string; color: string }[];
+  format?: (v: number) => string;
+  minMax?: number;
+}) {
+  const cols = useMemo(() => {
+    const c = toColumns(points, series.length);
+    return { times: c.times, series: series.map((s, i) => ({ ...s, values: c.values[i] })) };
+  }, [points, series]);
+  return <LineChart title={title} times={cols.times} series={cols.series} format={format} minMax={minMax} collecting={collecting} />;
 }

@@ -8,7 +8,9 @@ const tenantUser = { role: 'user' as const, tenant_id: 't1' };
 describe('role-aware navigation', () => {
   it('a global admin sees every page', () => {
     expect(isGlobalAdmin(root)).toBe(true);
-    expect(navFor(root).map((n) => n.to)).toEqual(expect.arrayContaining(['/users', '/tenants', '/settings', '/cluster', '/audit']));
+    expect(navFor(root).map((n) => n.to)).toEqual(
+      expect.arrayContaining(['/users', '/tenants', '/settings', '/cluster', '/audit', '/monitoring', '/server']),
+    );
   });
 
   it('a tenant admin manages their tenant but not the server', () => {
@@ -17,11 +19,12 @@ describe('role-aware navigation', () => {
     expect(pages).not.toContain('/tenants');
     expect(pages).not.toContain('/settings');
     expect(pages).not.toContain('/cluster');
+    expect(pages).not.toContain('/monitoring');
   });
 
   it('a tenant user sees no admin page', () => {
     const pages = navFor(tenantUser).map((n) => n.to);
-    expect(pages).toEqual(['/', '/buckets', '/shares', '/access-keys', '/profile']);
+    expect(pages).toEqual(['/', '/buckets', '/shares', '/access-keys', '/profile', '/server']);
     expect(canSee(tenantUser, 'admins')).toBe(false);
     expect(canSee(tenantUser, 'global')).toBe(false);
   });

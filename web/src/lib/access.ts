@@ -33,8 +33,10 @@ export const NAV: NavItem[] = [
   { to: '/audit', label: 'Audit log', audience: 'admins', group: 'Operations' },
   { to: '/security', label: 'Security', audience: 'admins', group: 'Operations' },
   { to: '/settings', label: 'Settings', audience: 'global', group: 'Operations' },
+  { to: '/monitoring', label: 'Monitoring', audience: 'global', group: 'Operations' },
   { to: '/cluster', label: 'Cluster', audience: 'global', group: 'Operations' },
   { to: '/profile', label: 'My account', audience: 'any', group: 'Account' },
+  { to: '/server', label: 'About this server', audience: 'any', group: 'Account' },
 ];
 
 export function navFor(u: Pick<User, 'role' | 'tenant_id'> | null): NavItem[] {

@@ -14,7 +14,12 @@ export function toCsv<T>(rows: T[], columns: { header: string; value: (r: T) => 
 }
 
 export function downloadText(filename: string, text: string, type = 'text/csv'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(filename, new Blob([text], { type }));
+}
+
+/** Saves a blob as a file through a temporary link (the browser's own download). */
+export function downloadBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

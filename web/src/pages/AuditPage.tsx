@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { api } from '../api/client';
 import type { AuditRecord, Paged } from '../api/types';
 import { useAuth } from '../auth/auth';
-import { Badge, ErrorMessage, Field, Loading, Modal, PageHeader, Pager, useAction, useLoad } from '../components/ui';
+import { PagedTable } from '../components/lists';
+import { Badge, ErrorMessage, Field, Modal, PageHeader, useAction, useLoad } from '../components/ui';
 import { isGlobalAdmin } from '../lib/access';
 import { downloadText, toCsv } from '../lib/csv';
 import { formatDate } from '../lib/format';
@@ -137,47 +138,32 @@ export default function AuditPage() {
           Clear
         </button>
       </form>
-      <ErrorMessage error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Time</th>
-                <th>User</th>
-                <th>Event</th>
-                <th>Resource</th>
-                <th>Status</th>
-                <th>Source</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(list.data?.data ?? []).map((r) => (
-                <tr key={r.id}>
-                  <td className="small">
-                    <button type="button" className="link-button" onClick={() => setOpen(r)}>
-                      {formatDate(r.timestamp)}
-                    </button>
-                  </td>
-                  <td>{r.username ?? <span className="muted">anonymous</span>}</td>
-                  <td>
-                    <code>{r.event_type}</code>
-                  </td>
-                  <td className="small">{r.resource_name}</td>
-                  <td>
-                    <Badge tone={r.status === 'success' ? 'good' : 'bad'}>{r.status}</Badge>
-                  </td>
-                  <td className="small">{r.source_ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data?.data.length === 0 && <div className="empty">No record matches.</div>}
-        </div>
-      )}
-      {list.data && <Pager page={page} totalPages={list.data.pagination.total_pages} onPage={setPage} />}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
+        label="Audit records"
+        columns={['Time', 'User', 'Event', 'Resource', 'Status', 'Source']}
+        empty="No record matches."
+        row={(r) => (
+          <tr key={r.id}>
+            <td className="small">
+              <button type="button" className="link-button" onClick={() => setOpen(r)}>
+                {formatDate(r.timestamp)}
+              </button>
+            </td>
+            <td>{r.username ?? <span className="muted">anonymous</span>}</td>
+            <td>
+              <code>{r.event_type}</code>
+            </td>
+            <td className="small">{r.resource_name}</td>
+            <td>
+              <Badge tone={r.status === 'success' ? 'good' : 'bad'}>{r.status}</Badge>
+            </td>
+            <td className="small">{r.source_ip}</td>
+          </tr>
+        )}
+      />
       {open && (
         <Modal title={open.event_type} onClose={() => setOpen(null)} wide>
           <div className="modal-body">

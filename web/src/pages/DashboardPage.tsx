@@ -3,10 +3,13 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { Ok } from '../api/types';
 import { useAuth } from '../auth/auth';
-import { LineChart } from '../components/Chart';
-import { ErrorMessage, Gauge, Loading, PageHeader, useLoad } from '../components/ui';
+import { PointsChart } from '../components/Chart';
+import { Stat } from '../components/Stat';
+import { ErrorMessage, Gauge, Loading, PageHeader, useAction, useLoad } from '../components/ui';
 import { canSee, isGlobalAdmin } from '../lib/access';
 import { formatBytes, formatNumber } from '../lib/format';
+import { mergePoints, usePoll, type Point } from '../lib/live';
+import { historySince, ms, pct, rps, type Snapshot, type SystemMetrics } from '../lib/metrics';
 
 interface TenantUsage {
   tenant_id: string | null;
@@ -29,126 +32,191 @@ interface Dashboard {
   uptime_seconds?: number;
   requests?: { total: number; errors: number; error_rate: number; last_minute: { requests_per_second: number; error_rate: number } };
 }
-interface Snapshot {
-  timestamp: string;
-  storage_bytes: number;
-  objects: number;
-  s3_requests_per_second: number;
-  s3_error_rate: number;
-  s3_latency_p50_ms: number;
-  s3_latency_p99_ms: number;
-}
 
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
-const ms = (v: number) => `${v.toFixed(0)} ms`;
-const rps = (v: number) => `${v.toFixed(1)}/s`;
+const COLORS = { blue: '#1f5fbf', purple: '#6a3fb5', green: '#1b7f3b', red: '#b3261e', amber: '#a86400' };
+const SERIES = {
+  storage: [{ label: 'Stored', color: COLORS.blue }],
+  objects: [{ label: 'Objects', color: COLORS.purple }],
+  requests: [{ label: 'Requests', color: COLORS.green }],
+  errors: [{ label: 'Error rate', color: COLORS.red }],
+  latency: [
+    { label: 'p50', color: COLORS.blue },
+    { label: 'p99', color: COLORS.amber },
+  ],
+};
+/** The dashboard's own sampling while it is open: real figures from the first minute of a fresh server. */
+const LIVE_EVERY_MS = 10_000;
 
 export default function DashboardPage() {
   const { user } = useAuth();
   const global = isGlobalAdmin(user);
-  const dash = useLoad((signal) => api.get<'/api/v1/metrics', Ok<Dashboard>>('/api/v1/metrics', { signal }).then((r) => r.data), []);
+  const live = usePoll(
+    (signal) => api.get<'/api/v1/metrics', Ok<Dashboard>>('/api/v1/metrics', { signal }).then((r) => r.data),
+    LIVE_EVERY_MS,
+  );
   const history = useLoad(
     (signal) =>
       global
-        ? api.get<'/api/v1/metrics/history', Ok<Snapshot[]>>('/api/v1/metrics/history', { signal }).then((r) => r.data)
+        ? api
+            .get<'/api/v1/metrics/history', Ok<Snapshot[]>>('/api/v1/metrics/history', { signal, query: historySince(6) })
+            .then((r) => r.data)
         : Promise.resolve([] as Snapshot[]),
     [global],
   );
-  const charts = useMemo(() => {
-    const h = [...(history.data ?? [])].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-    const t = h.map((s) => Date.parse(s.timestamp) / 1000);
-    return {
+  const system = useLoad(
+    (signal) =>
+      global
+        ? api.get<'/api/v1/metrics/system', Ok<SystemMetrics>>('/api/v1/metrics/system', { signal }).then((r) => r.data)
+        : Promise.resolve(null),
+    [global],
+  );
+  const sample = useAction();
+  const points = useMemo(() => {
+    const stored: Point[] = (history.data ?? []).map((s) => ({
+      t: Date.parse(s.timestamp) / 1000,
+      v: [s.storage_bytes, s.objects, s.s3_requests_per_second, s.s3_error_rate, s.s3_latency_p50_ms, s.s3_latency_p99_ms],
+    }));
+    const sampled: Point[] = live.samples.map(({ t, value: d }) => ({
       t,
-      storage: [{ label: 'Stored', values: h.map((s) => s.storage_bytes), color: '#1f5fbf' }],
-      objects: [{ label: 'Objects', values: h.map((s) => s.objects), color: '#6a3fb5' }],
-      requests: [{ label: 'Requests', values: h.map((s) => s.s3_requests_per_second), color: '#1b7f3b' }],
-      errors: [{ label: 'Error rate', values: h.map((s) => s.s3_error_rate), color: '#b3261e' }],
-      latency: [
-        { label: 'p50', values: h.map((s) => s.s3_latency_p50_ms), color: '#1f5fbf' },
-        { label: 'p99', values: h.map((s) => s.s3_latency_p99_ms), color: '#a86400' },
+      v: [
+        d.total_size_bytes,
+        d.total_objects,
+        d.requests?.last_minute.requests_per_second ?? null,
+        d.requests?.last_minute.error_rate ?? null,
+        null,
+        null,
       ],
+    }));
+    const all = mergePoints(stored, sampled);
+    const pick = (...i: number[]) => all.map((p) => ({ t: p.t, v: i.map((k) => p.v[k]) }));
+    return {
+      storage: pick(0),
+      objects: pick(1),
+      requests: pick(2),
+      errors: pick(3),
+      // Latency percentiles come from the stored samples only.
+      latency: mergePoints(stored, []).map((p) => ({ t: p.t, v: [p.v[4], p.v[5]] })),
     };
-  }, [history.data]);
+  }, [history.data, live.samples]);
 
-  const d = dash.data;
+  const d = live.latest;
+  const tenants = d?.tenants ?? [];
   return (
     <>
       <PageHeader title="Dashboard" subtitle={d ? (d.scope === 'global' ? 'All tenants' : `Tenant ${user?.tenant_name ?? ''}`) : undefined}>
-        <button type="button" className="btn" onClick={() => (dash.reload(), history.reload())}>
-          Refresh
-        </button>
+        {global && (
+          <button
+            type="button"
+            className="btn"
+            disabled={sample.busy}
+            title="Store a metrics sample now (the server also takes one every metrics_sample_interval seconds)"
+            onClick={() => sample.run(async () => (await api.post('/api/v1/metrics/history/sample'), history.reload(), system.reload()))}
+          >
+            {sample.busy ? 'Sampling…' : 'Sample now'}
+          </button>
+        )}
       </PageHeader>
-      <ErrorMessage error={dash.error} onRetry={dash.reload} />
-      {dash.loading && !d && <Loading />}
+      <ErrorMessage error={live.error || sample.error} />
+      {!d && !live.error && <Loading />}
       {d && (
         <>
           <div className="grid" style={{ marginBottom: 16 }}>
-            <div className="stat">
-              <div className="muted">Storage used</div>
-              <div className="value">{formatBytes(d.total_size_bytes)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Objects</div>
-              <div className="value">{formatNumber(d.total_objects)}</div>
-            </div>
-            <div className="stat">
-              <div className="muted">Buckets</div>
-              <div className="value">
-                <Link to="/buckets">{formatNumber(d.total_buckets)}</Link>
-              </div>
-            </div>
+            <Stat label="Storage used" value={formatBytes(d.total_size_bytes)} />
+            <Stat label="Objects" value={formatNumber(d.total_objects)} />
+            <Stat
+              label="Buckets"
+              value={
+                <>
+                  <Link to="/buckets">{formatNumber(d.total_buckets)}</Link>
+                </>
+              }
+            />
             {d.requests && (
-              <div className="stat">
-                <div className="muted">S3 requests (last minute)</div>
-                <div className="value">{rps(d.requests.last_minute.requests_per_second)}</div>
-                <div className="muted small">error rate {pct(d.requests.last_minute.error_rate)}</div>
-              </div>
+              <Stat
+                label="S3 requests (last minute)"
+                value={rps(d.requests.last_minute.requests_per_second)}
+                sub={
+                  <>
+                    error rate {pct(d.requests.last_minute.error_rate)} · {formatNumber(d.requests.total)} since start
+                  </>
+                }
+              />
             )}
             {d.total_users !== undefined && canSee(user, 'admins') && (
-              <div className="stat">
-                <div className="muted">Users</div>
-                <div className="value">
-                  <Link to="/users">{formatNumber(d.total_users)}</Link>
-                </div>
-              </div>
+              <Stat
+                label="Users"
+                value={<Link to="/users">{formatNumber(d.total_users)}</Link>}
+                sub={d.total_tenants !== undefined && `${formatNumber(d.total_tenants)} tenant(s)`}
+              />
             )}
           </div>
-          {d.tenants && d.tenants.length > 0 && (
-            <section className="panel" aria-labelledby="quota-title">
-              <h2 id="quota-title">Quotas</h2>
+          <section className="panel" aria-labelledby="quota-title">
+            <h2 id="quota-title">Quotas and capacity</h2>
+            {global && system.data && (
+              <Gauge
+                label={`Disk of the data directory (${system.data.disk.path})`}
+                used={system.data.disk.used_bytes}
+                max={system.data.disk.total_bytes}
+                format={formatBytes}
+              />
+            )}
+            {tenants.length === 0 ? (
+              <p className="muted">
+                {global ? (
+                  <>
+                    No tenants yet: storage, bucket and object quotas are set per tenant (<Link to="/tenants">Tenants</Link>).
+                  </>
+                ) : (
+                  'Your tenant has no quota.'
+                )}
+              </p>
+            ) : (
               <div className="grid-2">
-                {d.tenants.map((t) => (
+                {tenants.map((t) => (
                   <div key={t.tenant_id ?? 'global'}>
                     <h3>{t.tenant_name ?? 'No tenant (global)'}</h3>
-                    <Gauge label="Storage" used={t.size_bytes} max={t.max_storage_bytes} format={formatBytes} />
-                    <Gauge label="Buckets" used={t.buckets} max={t.max_buckets} format={formatNumber} />
-                    <Gauge label="Objects" used={t.objects} max={t.max_objects} format={formatNumber} />
+                    <Gauge
+                      label={`Storage of ${t.tenant_name ?? 'global'}`}
+                      used={t.size_bytes}
+                      max={t.max_storage_bytes}
+                      format={formatBytes}
+                    />
+                    <Gauge label={`Buckets of ${t.tenant_name ?? 'global'}`} used={t.buckets} max={t.max_buckets} format={formatNumber} />
+                    <Gauge label={`Objects of ${t.tenant_name ?? 'global'}`} used={t.objects} max={t.max_objects} format={formatNumber} />
                   </div>
                 ))}
               </div>
-            </section>
-          )}
+            )}
+          </section>
         </>
       )}
-      {global && (
-        <>
-          <ErrorMessage error={history.error} onRetry={history.reload} />
-          {history.loading && !history.data && <Loading label="Loading history…" />}
-          {history.data && (
-            <div className="grid-2">
-              <LineChart title="Storage" times={charts.t} series={charts.storage} format={formatBytes} minMax={1024} />
-              <LineChart
-                title="Objects"
-                times={charts.t}
-                series={charts.objects}
-                format={(v) => (Number.isInteger(v) ? formatNumber(v) : '')}
-              />
-              <LineChart title="S3 requests per second" times={charts.t} series={charts.requests} format={rps} />
-              <LineChart title="S3 error rate" times={charts.t} series={charts.errors} format={pct} minMax={0.01} />
-              <LineChart title="S3 latency" times={charts.t} series={charts.latency} format={ms} minMax={10} />
-            </div>
+      <ErrorMessage error={history.error} onRetry={history.reload} />
+      {d && (
+        <div className="grid-2" style={{ marginTop: 16 }}>
+          <PointsChart title="Storage" points={points.storage} series={SERIES.storage} format={formatBytes} minMax={1024} />
+          <PointsChart
+            title="Objects"
+            points={points.objects}
+            series={SERIES.objects}
+            format={(v) => (Number.isInteger(v) ? formatNumber(v) : '')}
+          />
+          {d.requests && (
+            <>
+              <PointsChart title="S3 requests per second" points={points.requests} series={SERIES.requests} format={rps} />
+              <PointsChart title="S3 error rate" points={points.errors} series={SERIES.errors} format={pct} minMax={0.01} />
+            </>
           )}
-        </>
+          {global && (
+            <PointsChart
+              title="S3 latency"
+              points={points.latency}
+              series={SERIES.latency}
+              format={ms}
+              minMax={10}
+              collecting="Collecting… latency percentiles come from the samples the server stores every metrics_sample_interval seconds (Sample now stores one at once)."
+            />
+          )}
+        </div>
       )}
     </>
   );

@@ -3,7 +3,8 @@ import { api } from '../api/client';
 import type { Ok, Paged, Role, Tenant } from '../api/types';
 import { useAuth } from '../auth/auth';
 import { JsonEditor, jsonProblems } from '../components/JsonEditor';
-import { Badge, Confirm, ErrorMessage, Field, Loading, Modal, PageHeader, Success, useAction, useLoad } from '../components/ui';
+import { DeleteNamed, EditorSlot, FormModal } from '../components/lists';
+import { Badge, ErrorMessage, Field, Loading, Modal, PageHeader, Success, useAction, useLoad } from '../components/ui';
 import { isGlobalAdmin } from '../lib/access';
 import { formatDate } from '../lib/format';
 
@@ -56,77 +57,65 @@ function ProviderForm({ provider, onClose, onSaved }: { provider?: Provider; onC
   const [type, setType] = useState<'oidc' | 'ldap'>((provider?.type as 'oidc' | 'ldap') ?? 'oidc');
   const [status, setStatus] = useState<'active' | 'inactive'>(provider?.status ?? 'active');
   const [text, setText] = useState(JSON.stringify(provider?.config ?? TEMPLATE.oidc, null, 2));
-  const { busy, error, run } = useAction();
   return (
-    <Modal title={provider ? `Provider ${provider.name}` : 'Add identity provider'} onClose={onClose} wide>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run(async () => {
-            const config = JSON.parse(text) as Record<string, unknown>;
-            if (provider) await api.put('/api/v1/identity-providers/{id}', { path: { id: provider.id }, body: { name, status, config } });
-            else
-              await api.post('/api/v1/identity-providers', {
-                body: {
-                  name,
-                  type,
-                  status,
-                  config,
-                  ...(!isGlobalAdmin(user) && user?.tenant_id ? { tenant_id: user.tenant_id as never } : {}),
-                },
-              });
-            onSaved();
+    <FormModal
+      title={provider ? `Provider ${provider.name}` : 'Add identity provider'}
+      submit="Save"
+      disabled={!name || jsonProblems(text).length > 0}
+      wide
+      onClose={onClose}
+      onSubmit={async () => {
+        const config = JSON.parse(text) as Record<string, unknown>;
+        if (provider) await api.put('/api/v1/identity-providers/{id}', { path: { id: provider.id }, body: { name, status, config } });
+        else
+          await api.post('/api/v1/identity-providers', {
+            body: {
+              name,
+              type,
+              status,
+              config,
+              ...(!isGlobalAdmin(user) && user?.tenant_id ? { tenant_id: user.tenant_id as never } : {}),
+            },
           });
-        }}
-      >
-        <div className="modal-body">
-          <div className="filters">
-            <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
-            {!provider && (
-              <Field label="Type">
-                {(id) => (
-                  <select
-                    id={id}
-                    value={type}
-                    onChange={(e) => {
-                      const t = e.target.value as 'oidc' | 'ldap';
-                      setType(t);
-                      setText(JSON.stringify(TEMPLATE[t], null, 2));
-                    }}
-                  >
-                    <option value="oidc">OpenID Connect</option>
-                    <option value="ldap">LDAP / Active Directory</option>
-                  </select>
-                )}
-              </Field>
+        onSaved();
+      }}
+    >
+      <div className="filters">
+        <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
+        {!provider && (
+          <Field label="Type">
+            {(id) => (
+              <select
+                id={id}
+                value={type}
+                onChange={(e) => {
+                  const t = e.target.value as 'oidc' | 'ldap';
+                  setType(t);
+                  setText(JSON.stringify(TEMPLATE[t], null, 2));
+                }}
+              >
+                <option value="oidc">OpenID Connect</option>
+                <option value="ldap">LDAP / Active Directory</option>
+              </select>
             )}
-            <Field label="Status">
-              {(id) => (
-                <select id={id} value={status} onChange={(e) => setStatus(e.target.value as 'active' | 'inactive')}>
-                  <option value="active">active</option>
-                  <option value="inactive">inactive</option>
-                </select>
-              )}
-            </Field>
-          </div>
-          <JsonEditor
-            label="Settings (secrets are stored encrypted and never shown; leave them out to keep the stored one)"
-            value={text}
-            onChange={setText}
-            rows={14}
-          />
-          <ErrorMessage error={error} />
-        </div>
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !name || jsonProblems(text).length > 0}>
-            Save
-          </button>
-        </div>
-      </form>
-    </Modal>
+          </Field>
+        )}
+        <Field label="Status">
+          {(id) => (
+            <select id={id} value={status} onChange={(e) => setStatus(e.target.value as 'active' | 'inactive')}>
+              <option value="active">active</option>
+              <option value="inactive">inactive</option>
+            </select>
+          )}
+        </Field>
+      </div>
+      <JsonEditor
+        label="Settings (secrets are stored encrypted and never shown; leave them out to keep the stored one)"
+        value={text}
+        onChange={setText}
+        rows={14}
+      />
+    </FormModal>
   );
 }
 
@@ -374,36 +363,24 @@ export default function IdentityProvidersPage() {
               <Badge tone={p.status === 'active' ? 'good' : 'neutral'}>{p.status}</Badge>
             </h2>
             <div className="actions">
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={busy}
-                onClick={() =>
-                  run(async () =>
-                    setResult({
-                      title: `Test of ${p.name}`,
-                      body: (await api.post('/api/v1/identity-providers/{id}/test', { path: { id: p.id } })).data,
-                    }),
-                  )
-                }
-              >
-                Test connection
-              </button>
-              <button
-                type="button"
-                className="btn btn-small"
-                disabled={busy}
-                onClick={() =>
-                  run(async () =>
-                    setResult({
-                      title: `Sync of ${p.name}`,
-                      body: (await api.post('/api/v1/identity-providers/{id}/sync', { path: { id: p.id } })).data,
-                    }),
-                  )
-                }
-              >
-                Sync users
-              </button>
+              {(
+                [
+                  ['Test connection', 'Test', '/api/v1/identity-providers/{id}/test'],
+                  ['Sync users', 'Sync', '/api/v1/identity-providers/{id}/sync'],
+                ] as const
+              ).map(([label, what, path]) => (
+                <button
+                  key={path}
+                  type="button"
+                  className="btn btn-small"
+                  disabled={busy}
+                  onClick={() =>
+                    run(async () => setResult({ title: `${what} of ${p.name}`, body: (await api.post(path, { path: { id: p.id } })).data }))
+                  }
+                >
+                  {label}
+                </button>
+              ))}
               <button type="button" className="btn btn-small" onClick={() => setEditing(p)}>
                 Edit
               </button>
@@ -438,26 +415,19 @@ export default function IdentityProvidersPage() {
           </div>
         </Modal>
       )}
-      {editing && (
-        <ProviderForm
-          provider={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            list.reload();
-          }}
-        />
-      )}
+      <EditorSlot
+        editing={editing}
+        setEditing={setEditing}
+        reload={list.reload}
+        render={(p, done) => <ProviderForm provider={p} {...done} />}
+      />
       {deleting && (
-        <Confirm
-          title={`Delete provider ${deleting.name}`}
+        <DeleteNamed
+          kind="provider"
+          name={deleting.name}
           message="The provider and its mappings are deleted; the users it linked are deactivated."
-          confirmText={deleting.name}
-          action="Delete provider"
-          onConfirm={async () => {
-            await api.delete('/api/v1/identity-providers/{id}', { path: { id: deleting.id } });
-            list.reload();
-          }}
+          onDelete={() => api.delete('/api/v1/identity-providers/{id}', { path: { id: deleting.id } })}
+          onDone={list.reload}
           onClose={() => setDeleting(null)}
         />
       )}

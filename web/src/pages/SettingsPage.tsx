@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { Ok, Setting } from '../api/types';
+import { LogTargets } from '../components/LogTargets';
 import { Badge, Confirm, ErrorMessage, Field, Loading, PageHeader, Success, Tabs, useAction, useLoad } from '../components/ui';
 
 type Category = 'security' | 'system' | 'audit' | 'metrics' | 'logging';
@@ -102,6 +103,7 @@ export default function SettingsPage() {
           <SettingRow key={s.key} s={s} onSaved={() => (setSaved(`${s.key} saved`), list.reload())} />
         ))}
       </div>
+      {cat === 'logging' && !list.loading && <LogTargets />}
       {resetting && (
         <Confirm
           title={`Reset the ${cat} settings`}

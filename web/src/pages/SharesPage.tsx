@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api/client';
 import type { Paged } from '../api/types';
-import { Badge, Confirm, CopyButton, ErrorMessage, Loading, PageHeader, Pager, useLoad } from '../components/ui';
+import { PagedTable } from '../components/lists';
+import { Badge, Confirm, CopyButton, PageHeader, useLoad } from '../components/ui';
 import { formatDate } from '../lib/format';
 
 interface ShareLink {
@@ -36,57 +37,39 @@ export default function SharesPage() {
           <input type="checkbox" checked={inactive} onChange={(e) => setInactive(e.target.checked)} /> Show expired and revoked
         </label>
       </PageHeader>
-      <ErrorMessage error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Object</th>
-                <th>Created by</th>
-                <th>Expires</th>
-                <th className="num">Downloads</th>
-                <th>Status</th>
-                <th>
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {(list.data?.data ?? []).map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    {s.bucket}/{s.key}
-                  </td>
-                  <td>{s.created_by_username}</td>
-                  <td>{formatDate(s.expires_at)}</td>
-                  <td className="num">
-                    {s.download_count}
-                    {s.max_downloads ? ` / ${s.max_downloads}` : ''}
-                  </td>
-                  <td>
-                    <Badge tone={s.status === 'active' ? 'good' : 'neutral'}>{s.status}</Badge>
-                  </td>
-                  <td>
-                    <div className="actions">
-                      {s.url && <CopyButton text={s.url} label="Copy URL" />}
-                      {s.status === 'active' && (
-                        <button type="button" className="btn btn-small" onClick={() => setRevoking(s)}>
-                          Revoke
-                        </button>
-                      )}
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {list.data?.data.length === 0 && <div className="empty">No share links.</div>}
-        </div>
-      )}
-      {list.data && <Pager page={page} totalPages={list.data.pagination.total_pages} onPage={setPage} />}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
+        columns={['Object', 'Created by', 'Expires', { label: 'Downloads', num: true }, 'Status', { label: 'Actions', srOnly: true }]}
+        empty="No share links."
+        row={(s) => (
+          <tr key={s.id}>
+            <td>
+              {s.bucket}/{s.key}
+            </td>
+            <td>{s.created_by_username}</td>
+            <td>{formatDate(s.expires_at)}</td>
+            <td className="num">
+              {s.download_count}
+              {s.max_downloads ? ` / ${s.max_downloads}` : ''}
+            </td>
+            <td>
+              <Badge tone={s.status === 'active' ? 'good' : 'neutral'}>{s.status}</Badge>
+            </td>
+            <td>
+              <div className="actions">
+                {s.url && <CopyButton text={s.url} label="Copy URL" />}
+                {s.status === 'active' && (
+                  <button type="button" className="btn btn-small" onClick={() => setRevoking(s)}>
+                    Revoke
+                  </button>
+                )}
+              </div>
+            </td>
+          </tr>
+        )}
+      />
       {revoking && (
         <Confirm
           title="Revoke share link"

@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import { api } from '../api/client';
 import type { Ok, Paged, Tenant } from '../api/types';
-import { Badge, Confirm, ErrorMessage, Field, Gauge, Loading, Modal, PageHeader, useAction, useLoad } from '../components/ui';
+import { DeleteNamed, EditorSlot, FormModal } from '../components/lists';
+import { Badge, ErrorMessage, Field, Gauge, Loading, PageHeader, useLoad } from '../components/ui';
 import { formatBytes, formatDate, formatNumber } from '../lib/format';
 
 interface Stats {
@@ -22,63 +23,48 @@ function TenantForm({ tenant, onClose, onSaved }: { tenant?: Tenant; onClose: ()
   const [buckets, setBuckets] = useState(tenant?.max_buckets?.toString() ?? '');
   const [objects, setObjects] = useState(tenant?.max_objects?.toString() ?? '');
   const [status, setStatus] = useState(tenant?.status ?? 'active');
-  const { busy, error, run } = useAction();
   return (
-    <Modal title={tenant ? `Tenant ${tenant.name}` : 'Create tenant'} onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run(async () => {
-            const quotas = {
-              max_storage_bytes: num(gib) === null ? null : Math.round(Number(gib) * GiB),
-              max_buckets: num(buckets),
-              max_objects: num(objects),
-            } as never;
-            if (tenant)
-              await api.put('/api/v1/tenants/{id}', {
-                path: { id: tenant.id },
-                body: { ...(quotas as object), status: status as 'active' | 'suspended' },
-              });
-            else await api.post('/api/v1/tenants', { body: { name, ...(quotas as object) } });
-            onSaved();
+    <FormModal
+      title={tenant ? `Tenant ${tenant.name}` : 'Create tenant'}
+      submit={tenant ? 'Save' : 'Create tenant'}
+      disabled={!tenant && !name}
+      onClose={onClose}
+      onSubmit={async () => {
+        const quotas = {
+          max_storage_bytes: num(gib) === null ? null : Math.round(Number(gib) * GiB),
+          max_buckets: num(buckets),
+          max_objects: num(objects),
+        } as never;
+        if (tenant)
+          await api.put('/api/v1/tenants/{id}', {
+            path: { id: tenant.id },
+            body: { ...(quotas as object), status: status as 'active' | 'suspended' },
           });
-        }}
-      >
-        <div className="modal-body">
-          {!tenant && (
-            <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>
+        else await api.post('/api/v1/tenants', { body: { name, ...(quotas as object) } });
+        onSaved();
+      }}
+    >
+      {!tenant && <Field label="Name">{(id) => <input id={id} value={name} onChange={(e) => setName(e.target.value)} required />}</Field>}
+      <Field label="Storage quota (GiB)" hint="Empty = unlimited">
+        {(id) => <input id={id} type="number" min={0} step="any" value={gib} onChange={(e) => setGib(e.target.value)} />}
+      </Field>
+      <Field label="Bucket quota">
+        {(id) => <input id={id} type="number" min={0} value={buckets} onChange={(e) => setBuckets(e.target.value)} />}
+      </Field>
+      <Field label="Object quota">
+        {(id) => <input id={id} type="number" min={0} value={objects} onChange={(e) => setObjects(e.target.value)} />}
+      </Field>
+      {tenant && (
+        <Field label="Status" hint="Suspended: the tenant's users and keys stop working.">
+          {(id) => (
+            <select id={id} value={status} onChange={(e) => setStatus(e.target.value)}>
+              <option value="active">active</option>
+              <option value="suspended">suspended</option>
+            </select>
           )}
-          <Field label="Storage quota (GiB)" hint="Empty = unlimited">
-            {(id) => <input id={id} type="number" min={0} step="any" value={gib} onChange={(e) => setGib(e.target.value)} />}
-          </Field>
-          <Field label="Bucket quota">
-            {(id) => <input id={id} type="number" min={0} value={buckets} onChange={(e) => setBuckets(e.target.value)} />}
-          </Field>
-          <Field label="Object quota">
-            {(id) => <input id={id} type="number" min={0} value={objects} onChange={(e) => setObjects(e.target.value)} />}
-          </Field>
-          {tenant && (
-            <Field label="Status" hint="Suspended: the tenant's users and keys stop working.">
-              {(id) => (
-                <select id={id} value={status} onChange={(e) => setStatus(e.target.value)}>
-                  <option value="active">active</option>
-                  <option value="suspended">suspended</option>
-                </select>
-              )}
-            </Field>
-          )}
-          <ErrorMessage error={error} />
-        </div>
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || (!tenant && !name)}>
-            {tenant ? 'Save' : 'Create tenant'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+        </Field>
+      )}
+    </FormModal>
   );
 }
 
@@ -144,26 +130,19 @@ export default function TenantsPage() {
           </section>
         ))}
       </div>
-      {editing && (
-        <TenantForm
-          tenant={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(null)}
-          onSaved={() => {
-            setEditing(null);
-            list.reload();
-          }}
-        />
-      )}
+      <EditorSlot
+        editing={editing}
+        setEditing={setEditing}
+        reload={list.reload}
+        render={(t, done) => <TenantForm tenant={t} {...done} />}
+      />
       {deleting && (
-        <Confirm
-          title={`Delete tenant ${deleting.name}`}
+        <DeleteNamed
+          kind="tenant"
+          name={deleting.name}
           message="Only a tenant with no buckets and no users left can be deleted."
-          confirmText={deleting.name}
-          action="Delete tenant"
-          onConfirm={async () => {
-            await api.delete('/api/v1/tenants/{id}', { path: { id: deleting.id } });
-            list.reload();
-          }}
+          onDelete={() => api.delete('/api/v1/tenants/{id}', { path: { id: deleting.id } })}
+          onDone={list.reload}
           onClose={() => setDeleting(null)}
         />
       )}

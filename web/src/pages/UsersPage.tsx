@@ -3,7 +3,8 @@ import { Link } from 'react-router';
 import { api } from '../api/client';
 import type { Paged, Role, Tenant, User } from '../api/types';
 import { useAuth } from '../auth/auth';
-import { Badge, ErrorMessage, Field, Loading, Modal, PageHeader, Pager, useAction, useLoad } from '../components/ui';
+import { FormModal, PagedTable } from '../components/lists';
+import { Badge, Field, PageHeader, useLoad } from '../components/ui';
 import { isGlobalAdmin, ROLE_LABEL } from '../lib/access';
 import { formatDate } from '../lib/format';
 
@@ -22,74 +23,63 @@ function CreateUser({ onClose, onCreated }: { onClose: () => void; onCreated: ()
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('user');
   const [tenant, setTenant] = useState(global ? '' : (user?.tenant_id ?? ''));
-  const { busy, error, run } = useAction();
   return (
-    <Modal title="Create user" onClose={onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run(async () => {
-            await api.post('/api/v1/users', {
-              body: { username, password, role, ...(email ? { email } : {}), ...(tenant ? { tenant_id: tenant } : {}) },
-            });
-            onCreated();
-          });
-        }}
-      >
-        <div className="modal-body">
-          <Field label="Username">
-            {(id) => <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />}
-          </Field>
-          <Field label="Password" hint="The console password; access keys for S3 are created separately.">
-            {(id) => (
-              <input
-                id={id}
-                type="password"
-                value={password}
-                onChange={(e) => setPassword(e.target.value)}
-                required
-                autoComplete="new-password"
-              />
-            )}
-          </Field>
-          <Field label="Email (optional)">
-            {(id) => <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
-          </Field>
-          <Field label="Role">
-            {(id) => (
-              <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
-                <option value="user">User</option>
-                <option value="tenant-admin">Tenant admin</option>
-                {global && <option value="admin">Administrator (global)</option>}
-              </select>
-            )}
-          </Field>
-          {global && (
-            <Field label="Tenant" hint="Global administrators belong to no tenant.">
-              {(id) => (
-                <select id={id} value={tenant} onChange={(e) => setTenant(e.target.value)}>
-                  <option value="">No tenant (global)</option>
-                  {(tenants.data ?? []).map((t) => (
-                    <option key={t.id} value={t.id}>
-                      {t.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+    <FormModal
+      title="Create user"
+      submit="Create user"
+      busyLabel="Creating…"
+      disabled={!username || !password}
+      error={tenants.error}
+      onClose={onClose}
+      onSubmit={async () => {
+        await api.post('/api/v1/users', {
+          body: { username, password, role, ...(email ? { email } : {}), ...(tenant ? { tenant_id: tenant } : {}) },
+        });
+        onCreated();
+      }}
+    >
+      <Field label="Username">
+        {(id) => <input id={id} value={username} onChange={(e) => setUsername(e.target.value)} required autoComplete="off" />}
+      </Field>
+      <Field label="Password" hint="The console password; access keys for S3 are created separately.">
+        {(id) => (
+          <input
+            id={id}
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            required
+            autoComplete="new-password"
+          />
+        )}
+      </Field>
+      <Field label="Email (optional)">
+        {(id) => <input id={id} type="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+      </Field>
+      <Field label="Role">
+        {(id) => (
+          <select id={id} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            <option value="user">User</option>
+            <option value="tenant-admin">Tenant admin</option>
+            {global && <option value="admin">Administrator (global)</option>}
+          </select>
+        )}
+      </Field>
+      {global && (
+        <Field label="Tenant" hint="Global administrators belong to no tenant.">
+          {(id) => (
+            <select id={id} value={tenant} onChange={(e) => setTenant(e.target.value)}>
+              <option value="">No tenant (global)</option>
+              {(tenants.data ?? []).map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
           )}
-          <ErrorMessage error={error || tenants.error} />
-        </div>
-        <div className="modal-foot">
-          <button type="button" className="btn" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy || !username || !password}>
-            {busy ? 'Creating…' : 'Create user'}
-          </button>
-        </div>
-      </form>
-    </Modal>
+        </Field>
+      )}
+    </FormModal>
   );
 }
 
@@ -101,7 +91,6 @@ export default function UsersPage() {
     (signal) => api.get<'/api/v1/users', Paged<User>>('/api/v1/users', { signal, query: { page, page_size: 100 } }),
     [page],
   );
-  const rows = list.data?.data ?? [];
   return (
     <>
       <PageHeader title="Users" subtitle={list.data ? `${list.data.pagination.total} user(s)` : undefined}>
@@ -109,44 +98,28 @@ export default function UsersPage() {
           Create user
         </button>
       </PageHeader>
-      <ErrorMessage error={list.error} onRetry={list.reload} />
-      {list.loading && !list.data ? (
-        <Loading />
-      ) : (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>Username</th>
-                <th>Role</th>
-                {isGlobalAdmin(user) && <th>Tenant</th>}
-                <th>Status</th>
-                <th>2FA</th>
-                <th>Last login</th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((u) => (
-                <tr key={u.id}>
-                  <td>
-                    <Link to={`/users/${encodeURIComponent(u.id)}`}>{u.username}</Link>
-                    {u.email && <div className="muted small">{u.email}</div>}
-                  </td>
-                  <td>{ROLE_LABEL[u.role]}</td>
-                  {isGlobalAdmin(user) && <td>{u.tenant_name ?? <span className="muted">—</span>}</td>}
-                  <td>
-                    <Badge tone={u.status === 'active' ? 'good' : 'bad'}>{u.status}</Badge> {u.locked && <Badge tone="bad">locked</Badge>}
-                  </td>
-                  <td>{u.two_factor_enabled ? <Badge tone="good">on</Badge> : <Badge>off</Badge>}</td>
-                  <td>{formatDate(u.last_login_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {rows.length === 0 && <div className="empty">No users.</div>}
-        </div>
-      )}
-      {list.data && <Pager page={page} totalPages={list.data.pagination.total_pages} onPage={setPage} />}
+      <PagedTable
+        list={list}
+        page={page}
+        onPage={setPage}
+        columns={['Username', 'Role', isGlobalAdmin(user) && 'Tenant', 'Status', '2FA', 'Last login']}
+        empty="No users."
+        row={(u) => (
+          <tr key={u.id}>
+            <td>
+              <Link to={`/users/${encodeURIComponent(u.id)}`}>{u.username}</Link>
+              {u.email && <div className="muted small">{u.email}</div>}
+            </td>
+            <td>{ROLE_LABEL[u.role]}</td>
+            {isGlobalAdmin(user) && <td>{u.tenant_name ?? <span className="muted">—</span>}</td>}
+            <td>
+              <Badge tone={u.status === 'active' ? 'good' : 'bad'}>{u.status}</Badge> {u.locked && <Badge tone="bad">locked</Badge>}
+            </td>
+            <td>{u.two_factor_enabled ? <Badge tone="good">on</Badge> : <Badge>off</Badge>}</td>
+            <td>{formatDate(u.last_login_at)}</td>
+          </tr>
+        )}
+      />
       {creating && (
         <CreateUser
           onClose={() => setCreating(false)}
