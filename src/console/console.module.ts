@@ -31,6 +31,9 @@ import { BucketAdminController } from './controllers/bucket-admin.controller';
 import { BucketConfigController } from './controllers/bucket-config.controller';
 import { BucketsController } from './controllers/buckets.controller';
 import { ObjectsController } from './controllers/objects.controller';
+import { DownloadsController } from './controllers/downloads.controller';
+import { UploadsController } from './controllers/uploads.controller';
+import { MultipartModule } from '../multipart/multipart.module';
 import { PresignController } from './controllers/presign.controller';
 import { SharesController } from './controllers/shares.controller';
 import { UsageController } from './controllers/usage.controller';
@@ -79,6 +82,7 @@ import { StorageAccess } from './storage-access';
     // storage routes (buckets, objects, shares, presign, usage)
     BucketsModule,
     ObjectsModule,
+    MultipartModule,
     EventsModule,
     ReplicationModule,
     SharesModule,
@@ -115,6 +119,8 @@ import { StorageAccess } from './storage-access';
     BucketAccessController,
     BucketAdminController,
     ObjectsController,
+    UploadsController,
+    DownloadsController,
     SharesController,
     PresignController,
     UsageController,

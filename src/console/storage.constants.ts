@@ -18,6 +18,7 @@ export const STORAGE_AUDIT_RESOURCE = {
 export const STORAGE_AUDIT_ACTION = {
   upload: 'upload',
   download: 'download',
+  downloadLink: 'download_link',
   bulkDelete: 'bulk_delete',
   revoke: 'revoke',
   run: 'run',

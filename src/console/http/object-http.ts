@@ -13,11 +13,13 @@ import { ConsoleValidationError } from './console-errors';
 
 /** PUT /api/v1/buckets/{bucket}/objects/{key+} is an upload: its body is the object, whatever its type. */
 const UPLOAD_PATH = /^\/api\/v1\/buckets\/[^/]+\/objects\/.+/;
+/** PUT /api/v1/buckets/{bucket}/uploads/{uploadId}/parts/{n}: one part of a multipart upload. */
+const PART_PATH = /^\/api\/v1\/buckets\/[^/]+\/uploads\/[^/]+\/parts\/[^/]+$/;
 /** …except the sub-resources whose body is JSON. */
 const JSON_SUBRESOURCE = /\/(acl|legal-hold|tagging|retention)$/;
 
 export function isUploadRequest(method: string, path: string): boolean {
-  return method === 'PUT' && UPLOAD_PATH.test(path) && !JSON_SUBRESOURCE.test(path);
+  return method === 'PUT' && ((UPLOAD_PATH.test(path) && !JSON_SUBRESOURCE.test(path)) || PART_PATH.test(path));
 }
 
 /** The Content-Type an upload was sent with. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BrowserContext, chromium, Page } from 'playwright-core';
@@ -59,4 +59,15 @@ export async function launchBrowser(viewport = { width: 1280, height: 800 }): Pr
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/**
+ * `bytes` as a file on disk, for setInputFiles: a path is read by Chromium itself, while a buffer
+ * crosses the DevTools protocol in base64 (a 20 MiB buffer can take a minute on a busy machine).
+ */
+export function fileOnDisk(name: string, bytes: Buffer): string {
+  const dir = mkdtempSync(join(tmpdir(), 'e2e-upload-'));
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  return path;
 }

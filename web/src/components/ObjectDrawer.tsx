@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api, currentToken } from '../api/client';
 import type { ObjectEntry, Ok } from '../api/types';
-import { downloadObject } from '../pages/ObjectBrowserPage';
+import { downloadObject } from '../lib/download';
+import { TagEditor, type Tag } from './TagEditor';
+import { AclEditor, type Acl } from './AclEditor';
 import { formatBytes, formatDate } from '../lib/format';
 import { uploadObject } from '../lib/upload';
 import { Badge, Confirm, CopyButton, ErrorMessage, Field, Loading, Success, Tabs, useAction, useLoad } from './ui';
@@ -10,10 +12,6 @@ type Tab = 'details' | 'versions' | 'share' | 'tags' | 'protection' | 'acl';
 
 interface Versions {
   versions: ObjectEntry[];
-}
-interface Acl {
-  owner: { id: string; display_name: string };
-  grants: { grantee: { type: string; id?: string; display_name?: string; uri?: string }; permission: string }[];
 }
 const CANNED = ['private', 'public-read', 'public-read-write', 'authenticated-read', 'bucket-owner-read', 'bucket-owner-full-control'];
 
@@ -245,75 +243,24 @@ function Share({ bucket, object }: { bucket: string; object: ObjectEntry }) {
 }
 
 function ObjectTags({ bucket, object, onChanged }: { bucket: string; object: ObjectEntry; onChanged: () => void }) {
-  const load = useLoad(
-    (signal) =>
-      api
-        .get<'/api/v1/buckets/{bucket}/objects/{key}/tagging', Ok<{ TagSet: { Key: string; Value: string }[] }>>(
-          '/api/v1/buckets/{bucket}/objects/{key}/tagging',
-          {
+  return (
+    <TagEditor
+      load={(signal) =>
+        api
+          .get<'/api/v1/buckets/{bucket}/objects/{key}/tagging', Ok<{ TagSet: Tag[] }>>('/api/v1/buckets/{bucket}/objects/{key}/tagging', {
             path: { bucket, key: object.key },
             signal,
-          },
-        )
-        .then((r) => r.data.TagSet),
-    [bucket, object.key],
-  );
-  const [tags, setTags] = useState<{ Key: string; Value: string }[]>([]);
-  useEffect(() => setTags(load.data ?? []), [load.data]);
-  const { busy, error, run } = useAction();
-  const [done, setDone] = useState('');
-  if (load.loading && !load.data) return <Loading />;
-  return (
-    <section aria-label="Tags">
-      <ErrorMessage error={load.error || error} />
-      {done && <Success>{done}</Success>}
-      {tags.length === 0 && <p className="muted">No tags.</p>}
-      {tags.map((t, i) => (
-        <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
-          <Field label={`Tag ${i + 1} key`}>
-            {(id) => (
-              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
-            )}
-          </Field>
-          <Field label={`Tag ${i + 1} value`}>
-            {(id) => (
-              <input
-                id={id}
-                value={t.Value}
-                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
-              />
-            )}
-          </Field>
-          <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
-            Remove
-          </button>
-        </div>
-      ))}
-      <div className="actions">
-        <button type="button" className="btn" disabled={tags.length >= 10} onClick={() => setTags([...tags, { Key: '', Value: '' }])}>
-          Add tag
-        </button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy || tags.some((t) => !t.Key)}
-          onClick={() =>
-            run(async () => {
-              await api.put('/api/v1/buckets/{bucket}/objects/{key}/tagging', {
-                path: { bucket, key: object.key },
-                body: { TagSet: tags },
-              });
-              setDone('Tags saved');
-              load.reload();
-              onChanged();
-            })
-          }
-        >
-          Save tags
-        </button>
-      </div>
-      <p className="muted small">Up to 10 tags per object (S3's limit); the object browser's search filters by them.</p>
-    </section>
+          })
+          .then((r) => r.data.TagSet)
+      }
+      deps={[bucket, object.key]}
+      save={async (TagSet) => {
+        await api.put('/api/v1/buckets/{bucket}/objects/{key}/tagging', { path: { bucket, key: object.key }, body: { TagSet } });
+        onChanged();
+      }}
+      max={10}
+      note="Up to 10 tags per object (S3's limit); the object browser's search filters by them."
+    />
   );
 }
 
@@ -440,58 +387,22 @@ function Protection({ bucket, object, lock, onChanged }: { bucket: string; objec
 }
 
 function ObjectAcl({ bucket, object }: { bucket: string; object: ObjectEntry }) {
-  const acl = useLoad(
-    (signal) =>
-      api
-        .get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', {
-          path: { bucket, key: object.key },
-          signal,
-        })
-        .then((r) => r.data),
-    [bucket, object.key],
-  );
-  const [canned, setCanned] = useState('private');
-  const { busy, error, run } = useAction();
   return (
-    <>
-      <ErrorMessage error={acl.error || error} />
-      {acl.data && (
-        <ul>
-          {acl.data.grants.map((g, i) => (
-            <li key={i}>
-              {g.grantee.display_name ?? g.grantee.uri ?? g.grantee.id}: <strong>{g.permission}</strong>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="inline-form">
-        <Field label="Canned ACL">
-          {(id) => (
-            <select id={id} value={canned} onChange={(e) => setCanned(e.target.value)}>
-              {CANNED.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button
-          type="button"
-          className="btn"
-          disabled={busy}
-          onClick={() =>
-            run(async () => {
-              await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', {
-                path: { bucket, key: object.key },
-                body: { acl: canned } as never,
-              });
-              acl.reload();
-            })
-          }
-        >
-          Apply
-        </button>
-      </div>
-    </>
+    <AclEditor
+      load={(signal) =>
+        api
+          .get<'/api/v1/buckets/{bucket}/objects/{key}/acl', Ok<Acl>>('/api/v1/buckets/{bucket}/objects/{key}/acl', {
+            path: { bucket, key: object.key },
+            signal,
+          })
+          .then((r) => r.data)
+      }
+      deps={[bucket, object.key]}
+      apply={async (acl) =>
+        void (await api.put('/api/v1/buckets/{bucket}/objects/{key}/acl', { path: { bucket, key: object.key }, body: { acl } as never }))
+      }
+      canned={CANNED}
+    />
   );
 }
 

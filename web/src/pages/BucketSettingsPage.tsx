@@ -3,7 +3,11 @@ import { Link, useParams } from 'react-router';
 import { api, ApiError, fillPath, rawRequest } from '../api/client';
 import type { Bucket, Ok, Paged, User } from '../api/types';
 import { useAuth } from '../auth/auth';
+import { CORS_CONFIG, INVENTORY_CONFIG, NOTIFICATIONS_CONFIG, type StructuredConfig } from '../components/ConfigEditors';
 import { JsonEditor, jsonProblems } from '../components/JsonEditor';
+import { TagEditor, type Tag } from '../components/TagEditor';
+import { AclEditor, type Acl } from '../components/AclEditor';
+import { parseJson } from '../lib/policy';
 import {
   Badge,
   Confirm,
@@ -55,6 +59,7 @@ function JsonConfig({
   policy,
   help,
   extra,
+  structured,
 }: {
   bucket: string;
   route: 'policy' | 'cors' | 'lifecycle' | 'notifications' | 'inventory';
@@ -62,11 +67,16 @@ function JsonConfig({
   policy?: boolean;
   help: string;
   extra?: (current: unknown, setText: (t: string) => void) => React.ReactNode;
+  /** A form for the configuration; the raw JSON stays one click away. */
+  structured?: StructuredConfig<any>;
 }) {
   const url = `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/${route}`;
   const [text, setText] = useState('');
   const [exists, setExists] = useState(false);
   const [saved, setSaved] = useState('');
+  const [mode, setMode] = useState<'form' | 'json'>(structured ? 'form' : 'json');
+  const [form, setForm] = useState<unknown>(null);
+  const [modeError, setModeError] = useState('');
   const load = useLoad(
     async (signal) => {
       try {
@@ -83,38 +93,77 @@ function JsonConfig({
     if (load.data === undefined) return;
     const empty = load.data === null || (route === 'notifications' && (load.data as { rules?: unknown[] }).rules?.length === 0);
     setExists(!empty);
-    setText(
-      JSON.stringify(
-        empty ? TEMPLATES[route](bucket) : route === 'notifications' ? { rules: (load.data as { rules: unknown[] }).rules } : load.data,
-        null,
-        2,
-      ),
-    );
-  }, [load.data, route, bucket]);
+    const value = empty
+      ? TEMPLATES[route](bucket)
+      : route === 'notifications'
+        ? { rules: (load.data as { rules: unknown[] }).rules }
+        : load.data;
+    setText(JSON.stringify(value, null, 2));
+    if (structured) setForm(structured.toForm(value));
+  }, [load.data, route, bucket, structured]);
   const { busy, error, run } = useAction();
   const [removing, setRemoving] = useState(false);
   if (load.loading && load.data === undefined) return <Loading />;
   const problems = jsonProblems(text, policy ? 'bucket' : undefined);
+  const formProblems = structured && mode === 'form' && form !== null ? structured.problems(form) : {};
+  const formProblemCount = Object.keys(formProblems).length;
+  const onForm = (f: unknown) => {
+    setForm(f);
+    setText(JSON.stringify(structured!.fromForm(f), null, 2));
+    setSaved('');
+  };
+  const switchTo = (m: 'form' | 'json') => {
+    setModeError('');
+    if (m === 'form' && structured) {
+      const parsed = parseJson(text);
+      if (!('value' in parsed)) {
+        setModeError('Fix the JSON before going back to the form.');
+        return;
+      }
+      setForm(structured.toForm(parsed.value));
+    }
+    setMode(m);
+  };
   return (
     <section aria-label={label}>
       <p className="muted">{help}</p>
       <p>{exists ? <Badge tone="good">configured</Badge> : <Badge>not set — the editor holds an example</Badge>}</p>
       <ErrorMessage error={load.error} />
       {extra?.(load.data, setText)}
-      <JsonEditor
-        label={label}
-        value={text}
-        onChange={(t) => (setText(t), setSaved(''))}
-        policy={policy ? 'bucket' : undefined}
-        rows={18}
-      />
+      {structured && (
+        <div className="actions segmented" role="group" aria-label={`${label} editor`}>
+          <button type="button" className="btn btn-small" aria-pressed={mode === 'form'} onClick={() => switchTo('form')}>
+            Form
+          </button>
+          <button type="button" className="btn btn-small" aria-pressed={mode === 'json'} onClick={() => switchTo('json')}>
+            JSON
+          </button>
+          {modeError && (
+            <span className="field-error" role="alert">
+              {modeError}
+            </span>
+          )}
+        </div>
+      )}
+      {structured && mode === 'form' && form !== null ? (
+        <structured.Editor value={form} onChange={onForm} problems={formProblems} />
+      ) : (
+        <JsonEditor
+          label={label}
+          value={text}
+          onChange={(t) => (setText(t), setSaved(''))}
+          policy={policy ? 'bucket' : undefined}
+          rows={18}
+        />
+      )}
+      {formProblemCount > 0 && <p className="field-error">Fix the {formProblemCount} problem(s) above to save.</p>}
       <ErrorMessage error={error} />
       {saved && <Success>{saved}</Success>}
       <div className="actions">
         <button
           type="button"
           className="btn btn-primary"
-          disabled={busy || problems.length > 0}
+          disabled={busy || problems.length > 0 || formProblemCount > 0}
           onClick={() =>
             run(async () => {
               await rawRequest('PUT', url, JSON.parse(text));
@@ -306,19 +355,6 @@ function ObjectLock({ bucket, reload }: { bucket: string; reload: () => void }) 
 const CANNED = ['private', 'public-read', 'public-read-write', 'authenticated-read'] as const;
 
 function Access({ bucket }: { bucket: string }) {
-  const acl = useLoad(
-    (signal) =>
-      api
-        .get<
-          '/api/v1/buckets/{name}/acl',
-          Ok<{
-            owner: { display_name: string };
-            grants: { grantee: { display_name?: string; uri?: string; id?: string; type: string }; permission: string }[];
-          }>
-        >('/api/v1/buckets/{name}/acl', { path: { name: bucket }, signal })
-        .then((r) => r.data),
-    [bucket],
-  );
   const perms = useLoad(
     (signal) =>
       api
@@ -332,47 +368,25 @@ function Access({ bucket }: { bucket: string }) {
         .then((r) => r.data),
     [bucket],
   );
-  const [canned, setCanned] = useState<(typeof CANNED)[number]>('private');
   const [username, setUsername] = useState('');
   const [permission, setPermission] = useState<'read' | 'write' | 'full_control'>('read');
-  const a = useAction();
   const p = useAction();
   return (
     <section>
       <h2>ACL</h2>
-      <ErrorMessage error={acl.error || a.error} />
-      {acl.data && (
-        <ul>
-          {acl.data.grants.map((g, i) => (
-            <li key={i}>
-              {g.grantee.display_name ?? g.grantee.uri ?? g.grantee.id}: <strong>{g.permission}</strong>
-            </li>
-          ))}
-        </ul>
-      )}
-      <div className="inline-form">
-        <Field label="Canned ACL">
-          {(id) => (
-            <select id={id} value={canned} onChange={(e) => setCanned(e.target.value as typeof canned)}>
-              {CANNED.map((c) => (
-                <option key={c}>{c}</option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <button
-          type="button"
-          className="btn"
-          disabled={a.busy}
-          onClick={() =>
-            a.run(
-              async () => (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: canned } }), acl.reload()),
-            )
-          }
-        >
-          Apply ACL
-        </button>
-      </div>
+      <AclEditor
+        load={(signal) =>
+          api
+            .get<'/api/v1/buckets/{name}/acl', Ok<Acl>>('/api/v1/buckets/{name}/acl', { path: { name: bucket }, signal })
+            .then((r) => r.data)
+        }
+        deps={[bucket]}
+        apply={async (acl) =>
+          void (await api.put('/api/v1/buckets/{name}/acl', { path: { name: bucket }, body: { acl: acl as (typeof CANNED)[number] } }))
+        }
+        canned={CANNED}
+        applyLabel="Apply ACL"
+      />
       <h2 style={{ marginTop: 20 }}>User permissions</h2>
       <p className="muted small">ACL grants to users of the bucket's tenant.</p>
       <ErrorMessage error={perms.error || p.error} />
@@ -430,67 +444,21 @@ function Access({ bucket }: { bucket: string }) {
 
 function Tags({ bucket }: { bucket: string }) {
   const url = `${fillPath('/api/v1/buckets/{name}', { name: bucket })}/tagging`;
-  const load = useLoad(
-    async (signal) => {
-      try {
-        return (await rawRequest<Ok<{ TagSet: { Key: string; Value: string }[] }>>('GET', url, undefined, signal)).data.TagSet;
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 404) return [];
-        throw e;
-      }
-    },
-    [url],
-  );
-  const [tags, setTags] = useState<{ Key: string; Value: string }[]>([]);
-  useEffect(() => setTags(load.data ?? []), [load.data]);
-  const { busy, error, run } = useAction();
-  const [done, setDone] = useState('');
   return (
-    <section>
-      <ErrorMessage error={load.error || error} />
-      {done && <Success>{done}</Success>}
-      {tags.map((t, i) => (
-        <div className="inline-form" key={i} style={{ marginBottom: 6 }}>
-          <Field label={`Tag ${i + 1} key`}>
-            {(id) => (
-              <input id={id} value={t.Key} onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Key: e.target.value } : x)))} />
-            )}
-          </Field>
-          <Field label={`Tag ${i + 1} value`}>
-            {(id) => (
-              <input
-                id={id}
-                value={t.Value}
-                onChange={(e) => setTags(tags.map((x, j) => (j === i ? { ...x, Value: e.target.value } : x)))}
-              />
-            )}
-          </Field>
-          <button type="button" className="btn btn-small" onClick={() => setTags(tags.filter((_, j) => j !== i))}>
-            Remove
-          </button>
-        </div>
-      ))}
-      <div className="actions">
-        <button type="button" className="btn" onClick={() => setTags([...tags, { Key: '', Value: '' }])} disabled={tags.length >= 50}>
-          Add tag
-        </button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={busy || tags.some((t) => !t.Key)}
-          onClick={() =>
-            run(
-              async () => (
-                await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet: tags } }),
-                setDone('Tags saved')
-              ),
-            )
-          }
-        >
-          Save tags
-        </button>
-      </div>
-    </section>
+    <TagEditor
+      load={async (signal) => {
+        try {
+          return (await rawRequest<Ok<{ TagSet: Tag[] }>>('GET', url, undefined, signal)).data.TagSet;
+        } catch (e) {
+          if (e instanceof ApiError && e.status === 404) return [];
+          throw e;
+        }
+      }}
+      deps={[url]}
+      save={async (TagSet) => void (await api.put('/api/v1/buckets/{name}/tagging', { path: { name: bucket }, body: { TagSet } }))}
+      max={50}
+      label="Bucket tags"
+    />
   );
 }
 
@@ -675,6 +643,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="cors"
               label="CORS rules"
+              structured={CORS_CONFIG}
               help="Which web origins may call the S3 API on this bucket from a browser."
             />
           )}
@@ -694,6 +663,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="notifications"
               label="Event notifications"
+              structured={NOTIFICATIONS_CONFIG}
               help="Targets: webhook, redis, rabbitmq, mqtt, nats (or S3 ARNs), per event type."
               extra={() => <DeliveryStatus bucket={bucket} />}
             />
@@ -703,6 +673,7 @@ export default function BucketSettingsPage() {
               bucket={bucket}
               route="inventory"
               label="Inventory configuration"
+              structured={INVENTORY_CONFIG}
               help="A CSV listing of the bucket's objects written to a destination bucket."
             />
           )}

@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { Link, useParams, useSearchParams } from 'react-router';
-import { api, apiUrl, currentToken, toApiError } from '../api/client';
+import { api } from '../api/client';
+import { downloadObject } from '../lib/download';
 import type { Bucket, ObjectEntry, ObjectList, Ok } from '../api/types';
 import { Badge, Confirm, ErrorMessage, Field, Loading, PageHeader, useLoad } from '../components/ui';
 import { ObjectDrawer } from '../components/ObjectDrawer';
 import { FolderIcon } from '../components/icons';
 import { formatBytes, formatDate } from '../lib/format';
 import { breadcrumbs, displayName, folderPrefix, uploadKey } from '../lib/paths';
-import { batchProgress, filesFromDrop, uploadObject, type PendingFile, type UploadState } from '../lib/upload';
+import { batchProgress, filesFromDrop, MULTIPART_THRESHOLD, uploadFile, type PendingFile, type UploadState } from '../lib/upload';
 import { nearEnd, visibleRange } from '../lib/virtual';
 
 const ROW = 38;
@@ -34,32 +35,6 @@ const NO_FILTERS: SearchFilters = {
   modified_before: '',
   tags: '',
 };
-
-/** Downloads through the console API with the session token, then saves the bytes under the key's last name. */
-export async function downloadObject(bucket: string, key: string, versionId?: string): Promise<void> {
-  const res = await fetch(apiUrl('/api/v1/buckets/{bucket}/objects/{key}', { bucket, key }, versionId ? { versionId } : undefined), {
-    headers: { authorization: `Bearer ${currentToken() ?? ''}` },
-  });
-  if (!res.ok) {
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // not JSON
-    }
-    throw toApiError(res.status, body);
-  }
-  const blob = await res.blob();
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = key.split('/').pop() || 'download';
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 export default function ObjectBrowserPage() {
   const { bucket = '' } = useParams();
@@ -164,29 +139,47 @@ export default function ObjectBrowserPage() {
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [over, setOver] = useState(false);
   const uploadId = useRef(0);
+  const aborts = useRef(new Map<number, AbortController>());
   const startUploads = async (files: PendingFile[]) => {
     const batch = files.map((f) => ({
       ...f,
-      state: { id: ++uploadId.current, key: uploadKey(prefix, f.relativePath), size: f.file.size, loaded: 0, status: 'queued' as const },
+      state: {
+        id: ++uploadId.current,
+        key: uploadKey(prefix, f.relativePath),
+        size: f.file.size,
+        loaded: 0,
+        status: 'queued' as const,
+        multipart: f.file.size > MULTIPART_THRESHOLD,
+      },
     }));
+    for (const b of batch) aborts.current.set(b.state.id, new AbortController());
     setUploads((u) => [...u.filter((x) => x.status !== 'done'), ...batch.map((b) => b.state)]);
     const update = (id: number, patch: Partial<UploadState>) => setUploads((u) => u.map((x) => (x.id === id ? { ...x, ...patch } : x)));
     let i = 0;
     const worker = async () => {
       while (i < batch.length) {
         const b = batch[i++];
+        const signal = aborts.current.get(b.state.id)?.signal;
+        if (signal?.aborted) continue;
         update(b.state.id, { status: 'uploading' });
         try {
-          await uploadObject(bucket, b.state.key, b.file, (loaded) => update(b.state.id, { loaded }));
+          await uploadFile(bucket, b.state.key, b.file, (loaded) => update(b.state.id, { loaded }), signal);
           update(b.state.id, { status: 'done', loaded: b.file.size });
         } catch (e) {
-          update(b.state.id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+          if (signal?.aborted) update(b.state.id, { status: 'cancelled', loaded: 0 });
+          else update(b.state.id, { status: 'failed', error: e instanceof Error ? e.message : String(e) });
+        } finally {
+          aborts.current.delete(b.state.id);
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARALLEL_UPLOADS, batch.length) }, worker));
     loadPage(null, true);
     info.reload();
+  };
+  const cancelUpload = (id: number) => {
+    aborts.current.get(id)?.abort();
+    setUploads((u) => u.map((x) => (x.id === id && x.status === 'queued' ? { ...x, status: 'cancelled' } : x)));
   };
   const onDrop = async (e: DragEvent) => {
     e.preventDefault();
@@ -377,10 +370,17 @@ export default function ObjectBrowserPage() {
                   ? `Failed: ${u.error}`
                   : u.status === 'done'
                     ? 'Done'
-                    : u.status === 'queued'
-                      ? 'Queued'
-                      : `${Math.floor((u.loaded / (u.size || 1)) * 100)}%`}
+                    : u.status === 'cancelled'
+                      ? 'Cancelled'
+                      : u.status === 'queued'
+                        ? 'Queued'
+                        : `${Math.floor((u.loaded / (u.size || 1)) * 100)}%${u.multipart ? ' (multipart)' : ''}`}
               </span>
+              {(u.status === 'uploading' || u.status === 'queued') && (
+                <button type="button" className="btn btn-small" aria-label={`Cancel upload of ${u.key}`} onClick={() => cancelUpload(u.id)}>
+                  Cancel
+                </button>
+              )}
             </div>
           ))}
         </section>
