@@ -1286,43 +1286,51 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_replication_get"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_replication_put"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_replication_post"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_replication_delete"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_replication_options"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_replication_head"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_replication_patch"];
+        /** Replication rules with the copies each still has to make */
+        get: operations["ClusterReplicationController_list"];
+        put?: never;
+        /** A rule: the bucket's versions are copied to the target nodes; its existing versions are queued at once (initial sync) */
+        post: operations["ClusterReplicationController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
-    "/api/v1/cluster/replication/{path}": {
+    "/api/v1/cluster/replication/bulk": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        get: operations["ClusterNotImplementedController_replication_get"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        put: operations["ClusterNotImplementedController_replication_put"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        post: operations["ClusterNotImplementedController_replication_post"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        delete: operations["ClusterNotImplementedController_replication_delete"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        options: operations["ClusterNotImplementedController_replication_options"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        head: operations["ClusterNotImplementedController_replication_head"];
-        /** Cluster replication rules and bulk replication: 501 NotImplemented (not built yet) */
-        patch: operations["ClusterNotImplementedController_replication_patch"];
+        get?: never;
+        put?: never;
+        /** A rule for every bucket (of source_node_id, or all) to the target nodes, each with its initial sync */
+        post: operations["ClusterReplicationController_bulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cluster/replication/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rule */
+        get: operations["ClusterReplicationController_get"];
+        /** Change a rule: targets, prefix, enabled; new targets (or a rule turned back on) get the existing versions */
+        put: operations["ClusterReplicationController_update"];
+        post?: never;
+        /** Delete a rule and its pending copies */
+        delete: operations["ClusterReplicationController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/buckets/{name}/replication": {
@@ -2552,6 +2560,55 @@ export interface components {
             delete_source?: boolean;
             /** @description Seconds between the switch and the deletion of the source copy (default 30) */
             cleanup_delay_seconds?: number;
+        };
+        CreateClusterReplicationDto: {
+            /** @description Node that receives a copy of every object version (MaxIOFS field) */
+            destination_node_id?: string;
+            /** @description Several target nodes (added to destination_node_id) */
+            destination_node_ids?: string[];
+            /** @description Only keys starting with this */
+            prefix?: string;
+            /** @description Deleted versions' copies are dropped on the targets (default true) */
+            replicate_deletes?: boolean;
+            /** @description Default true */
+            enabled?: boolean;
+            /** @description MaxIOFS field; metadata is always current on every node (one shared catalog) */
+            replicate_metadata?: boolean;
+            /** @description MaxIOFS field, kept as given; copies are queued at every change, not on an interval */
+            sync_interval_seconds?: number;
+            /** @description The bucket to replicate (MaxIOFS field; `bucket` is accepted too) */
+            source_bucket?: string;
+            bucket?: string;
+            /** @description MaxIOFS field: a replica has the same name on every node; when sent, it must equal the source bucket */
+            destination_bucket?: string;
+        };
+        BulkClusterReplicationDto: {
+            /** @description Node that receives a copy of every object version (MaxIOFS field) */
+            destination_node_id?: string;
+            /** @description Several target nodes (added to destination_node_id) */
+            destination_node_ids?: string[];
+            /** @description Only keys starting with this */
+            prefix?: string;
+            /** @description Deleted versions' copies are dropped on the targets (default true) */
+            replicate_deletes?: boolean;
+            /** @description Only the buckets this node holds (default: every bucket) */
+            source_node_id?: string;
+        };
+        UpdateClusterReplicationDto: {
+            /** @description Node that receives a copy of every object version (MaxIOFS field) */
+            destination_node_id?: string;
+            /** @description Several target nodes (added to destination_node_id) */
+            destination_node_ids?: string[];
+            /** @description Only keys starting with this */
+            prefix?: string;
+            /** @description Deleted versions' copies are dropped on the targets (default true) */
+            replicate_deletes?: boolean;
+            /** @description Default true */
+            enabled?: boolean;
+            /** @description MaxIOFS field; metadata is always current on every node (one shared catalog) */
+            replicate_metadata?: boolean;
+            /** @description MaxIOFS field, kept as given; copies are queued at every change, not on an interval */
+            sync_interval_seconds?: number;
         };
         ReplicationDestinationDto: {
             /** @description The S3 endpoint, http(s)://host[:port] */
@@ -4966,9 +5023,14 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_get: {
+    ClusterReplicationController_list: {
         parameters: {
-            query?: never;
+            query?: {
+                page?: number;
+                page_size?: number;
+                /** @description Only the rules of this bucket */
+                bucket?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4983,11 +5045,55 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_put: {
+    ClusterReplicationController_create: {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateClusterReplicationDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterReplicationController_bulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkClusterReplicationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ClusterReplicationController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5000,14 +5106,20 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_post: {
+    ClusterReplicationController_update: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateClusterReplicationDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -5017,186 +5129,18 @@ export interface operations {
             };
         };
     };
-    ClusterNotImplementedController_replication_delete: {
+    ClusterReplicationController_remove: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
+            path: {
+                id: string;
             };
-        };
-    };
-    ClusterNotImplementedController_replication_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_get: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_put: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_post: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_delete: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_options: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_head: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    ClusterNotImplementedController_replication_patch: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
