@@ -18,18 +18,24 @@ trap cleanup EXIT
 free_port() { node -e "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{const p=s.address().port;s.close(()=>console.log(p))})"; }
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-# CPU seconds (user + sys) of every child this shell has reaped so far (bash's `times`, 2nd line).
-cpu() { times | awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.1f", t }'; }
+# cpu VAR: VAR = CPU seconds (user + sys) of every child this shell has reaped so far (2nd line of
+# bash's `times`, which must run in this shell, not in a $(…) subshell).
+cpu() {
+  times >"$TMP/times"
+  printf -v "$1" '%s' "$(awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.1f", t }' "$TMP/times")"
+}
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo), node $(node -v), npm $(npm -v); load average $(load)"
 
 T0=$(now)
-git clone -q "$REPO" "$TMP/app"
-T1=$(now) C1=$(cpu)
+git -c advice.detachedHead=false clone -q "$REPO" "$TMP/app"
+T1=$(now)
+cpu C1
 cd "$TMP/app"
 # shellcheck disable=SC2086
 npm ci --no-audit --no-fund ${NPM_CACHE:+--cache "$NPM_CACHE"} ${NPM_CI_ARGS:-} >"$TMP/npm-ci.log" 2>&1
-T2=$(now) C2=$(cpu)
+T2=$(now)
+cpu C2
 S3_PORT="$(free_port)" CONSOLE_PORT="$(free_port)"
 export S3_PORT CONSOLE_PORT
 npm start >"$TMP/server.log" 2>&1 &
@@ -46,8 +52,9 @@ aws --endpoint-url "http://127.0.0.1:$S3_PORT" s3 mb s3://my-bucket >/dev/null
 aws --endpoint-url "http://127.0.0.1:$S3_PORT" s3 cp "$TMP/hello.txt" s3://my-bucket/ >/dev/null
 T4=$(now)
 kill -TERM "$PID" && wait "$PID" 2>/dev/null || true
-PID="" C4=$(cpu)
+PID=""
+cpu C4
 BUILD="$(grep -oE 'build: done in [0-9.]+ s' "$TMP/server.log" | grep -oE '[0-9.]+' || echo '?')"
 echo "clone $(secs "$T0" "$T1") s, npm ci $(secs "$T1" "$T2") s ($(grep -oE 'added [0-9]+ packages' "$TMP/npm-ci.log"); CPU $(secs "$C1" "$C2") s)," \
   "npm start to credentials $(secs "$T2" "$T3") s (build $BUILD s), mb + cp $(secs "$T3" "$T4") s (CPU of npm start, server and aws: $(secs "$C2" "$C4") s)"
-echo "clone to first cp: $(secs "$T0" "$T4") s wall, $(cpu) s CPU; load average now $(load)"
+echo "clone to first cp: $(secs "$T0" "$T4") s wall, $C4 s CPU; load average now $(load)"

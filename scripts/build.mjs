@@ -82,7 +82,9 @@ async function buildServer() {
 const started = Date.now();
 const [server, web] = await Promise.all([buildServer(), buildWeb()]);
 if (server !== 0 || web !== 0) {
-  console.error(`build: failed (${server !== 0 ? 'server (tsc)' : ''}${server !== 0 && web !== 0 ? ', ' : ''}${web !== 0 ? 'web console (vite)' : ''})`);
+  console.error(
+    `build: failed (${server !== 0 ? 'server (tsc)' : ''}${server !== 0 && web !== 0 ? ', ' : ''}${web !== 0 ? 'web console (vite)' : ''})`,
+  );
   process.exit(1);
 }
 console.log(`build: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
