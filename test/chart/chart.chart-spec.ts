@@ -389,6 +389,13 @@ describe('NOTES.txt', () => {
     expect(text).not.toContain('Cluster mode');
     expect(notes(VALUE_SETS['existing-secret'])).toContain("get secret my-objectstore-keys -o jsonpath='{.data.access-key}'");
   });
+  it('warns that the default image.repository is not published and says how to build and push it', () => {
+    const text = notes([]);
+    expect(text).toContain('WARNING: image.repository is the default "objectstore", which is not published');
+    expect(text).toMatch(/docker build -t <registry>\/objectstore:\S+ \./);
+    expect(text).toContain('--set image.repository=<registry>/objectstore');
+    expect(notes(['--set', 'image.repository=registry.example.com/objectstore'])).not.toContain('WARNING');
+  });
 });
 
 describe('values the chart refuses, with a message that says what to do', () => {

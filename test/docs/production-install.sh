@@ -3,8 +3,7 @@
 # built server. Copies package.json, package-lock.json and dist/ (run `npm run build` first) to a
 # temp dir, runs `npm ci --omit=dev` there, then `node dist/main.js --version` and a real boot on
 # free ports (/ready, a console login, an S3 bucket with the AWS CLI when it is on PATH).
-# better-sqlite3's native build is copied from this checkout's node_modules (same version, same
-# Node) instead of compiling it a second time (`npm ci` runs its install script, ~70 s here).
+# The install is test/support/install-runtime.sh (better-sqlite3's native build reused from here).
 # Prints `ok - …` lines and `tests: N passed, N failed`.
 set -uo pipefail
 
@@ -37,18 +36,14 @@ node -e "for (const w of require('$ROOT/package.json').workspaces ?? []) console
   mkdir -p "$APP/$ws" && cp "$ROOT/$ws/package.json" "$APP/$ws/package.json"
 done
 cp -r "$ROOT/dist" "$APP/dist"
-if (cd "$APP" && npm ci --omit=dev --ignore-scripts --no-audit --no-fund) >"$TMP/npm.log" 2>&1; then
-  ok "npm ci --omit=dev installs ($(grep -oE 'added [0-9]+ packages' "$TMP/npm.log"))"
+# The install itself, with the devDependency check, is shared with test/chart/image.chart-spec.ts.
+if added="$(bash "$ROOT/test/support/install-runtime.sh" "$APP" "npm ci --omit=dev --no-audit --no-fund" 2>"$TMP/npm.log")"; then
+  ok "npm ci --omit=dev installs ($added), no devDependency among them (typescript, jest, eslint, vite absent)"
 else
-  not_ok "npm ci --omit=dev installs"
-  tail -n 20 "$TMP/npm.log" | sed 's/^/#   /'
+  not_ok "npm ci --omit=dev installs, no devDependency among them"
+  sed 's/^/#   /' "$TMP/npm.log"
   exit 1
 fi
-for dev in jest typescript @aws-sdk/s3-presigned-post eslint; do
-  [ -e "$APP/node_modules/$dev" ] && not_ok "no devDependency installed ($dev is)" && exit 1
-done
-ok "no devDependency is installed (jest, typescript, @aws-sdk/s3-presigned-post, eslint absent)"
-cp -r "$ROOT/node_modules/better-sqlite3/build" "$APP/node_modules/better-sqlite3/build"
 
 out="$(cd "$APP" && node dist/main.js --version 2>&1)"
 [ "$out" = "$(node -p "const p=require('$ROOT/package.json');p.name+' '+p.version")" ] && ok "node dist/main.js --version: $out" || not_ok "node dist/main.js --version (got: $out)"
