@@ -1,13 +1,15 @@
 import { Body, Delete, Get, HttpCode, Param, Post, Put, Req } from '@nestjs/common';
 import { ApiOperation } from '@nestjs/swagger';
-import { BucketConfigService } from '../../buckets/bucket-config.service';
+import { BucketConfigService, BucketEncryption } from '../../buckets/bucket-config.service';
 import { BucketsService } from '../../buckets/buckets.service';
 import { DomainError } from '../../common/domain-error';
+import { KmsService } from '../../encryption/kms.service';
 import { EventDispatcher } from '../../events/event-dispatcher';
 import { EventsService } from '../../events/events.service';
 import { AUDIT_ACTION as A } from '../console.constants';
 import { Audit, ConsoleController } from '../decorators';
 import {
+  BucketEncryptionDto,
   CorsConfigurationDto,
   LifecycleConfigurationDto,
   NotificationConfigurationDto,
@@ -35,8 +37,8 @@ import { STORAGE_AUDIT_RESOURCE as R } from '../storage.constants';
 
 /**
  * Bucket configuration documents, validated by the same services as their S3 operations:
- * versioning, lifecycle and CORS (JSON with the S3 XML's field names), tags, event notifications
- * and object lock. Each route needs the IAM action of the S3 operation it mirrors.
+ * versioning, lifecycle and CORS (JSON with the S3 XML's field names), tags, event notifications,
+ * default encryption and object lock. Each route needs the IAM action of the S3 operation it mirrors.
  */
 @ConsoleController('buckets', 'bucket-config')
 export class BucketConfigController {
@@ -46,6 +48,7 @@ export class BucketConfigController {
     private readonly storage: StorageAccess,
     private readonly events: EventsService,
     private readonly dispatcher: EventDispatcher,
+    private readonly kms: KmsService,
   ) {}
 
   // ---- versioning ----
@@ -215,6 +218,45 @@ export class BucketConfigController {
     return ok({ requeued: await this.events.retryDead(name) });
   }
 
+  // ---- default encryption ----
+
+  @Get(':name/encryption')
+  @ApiOperation({ summary: 'Default encryption of new objects (sse_algorithm AES256 or aws:kms); 404 when none' })
+  async getEncryption(@Req() req: ConsoleRequest, @Param('name') name: string) {
+    await this.storage.bucket(req, name, 's3:GetEncryptionConfiguration');
+    return ok(this.encryptionDto(await this.configs.getEncryption(name)));
+  }
+
+  @Put(':name/encryption')
+  @Audit(R.bucketConfig, A.update)
+  @ApiOperation({
+    summary: 'Set the default encryption (as put-bucket-encryption): SSE-S3 (AES256) or SSE-KMS (aws:kms, optional key)',
+    description: 'Writes that ask for no encryption get it. A kms_master_key_id that names no KMS key is refused (404).',
+  })
+  async putEncryption(@Req() req: ConsoleRequest, @Param('name') name: string, @Body() dto: BucketEncryptionDto) {
+    await this.storage.bucket(req, name, 's3:PutEncryptionConfiguration');
+    if (dto.sse_algorithm !== 'aws:kms' && dto.kms_master_key_id !== undefined) {
+      throw new ConsoleValidationError({ kms_master_key_id: ['kms_master_key_id applies to aws:kms only'] });
+    }
+    // A key that names no KMS key is refused now rather than on every later write (as the S3 route does).
+    if (dto.kms_master_key_id !== undefined) await this.kms.describe(dto.kms_master_key_id);
+    await this.configs.putEncryption(name, {
+      algorithm: dto.sse_algorithm,
+      bucketKeyEnabled: dto.bucket_key_enabled ?? false,
+      ...(dto.kms_master_key_id !== undefined ? { kmsMasterKeyId: dto.kms_master_key_id } : {}),
+    });
+    return ok(this.encryptionDto(await this.configs.getEncryption(name)));
+  }
+
+  @Delete(':name/encryption')
+  @HttpCode(204)
+  @Audit(R.bucketConfig, A.delete)
+  @ApiOperation({ summary: 'Remove the default encryption (204); existing objects stay as they are' })
+  async deleteEncryption(@Req() req: ConsoleRequest, @Param('name') name: string): Promise<void> {
+    await this.storage.bucket(req, name, 's3:PutEncryptionConfiguration');
+    await this.configs.deleteEncryption(name);
+  }
+
   // ---- object lock ----
 
   @Get(':name/object-lock')
@@ -242,6 +284,10 @@ export class BucketConfigController {
       dto.mode === undefined ? null : { mode: dto.mode, ...(dto.days !== undefined ? { days: dto.days } : { years: dto.years }) };
     await this.buckets.setObjectLockConfiguration(name, rule);
     return ok(await this.objectLockDto(name));
+  }
+
+  private encryptionDto(c: BucketEncryption) {
+    return { sse_algorithm: c.algorithm, kms_master_key_id: c.kmsMasterKeyId ?? null, bucket_key_enabled: c.bucketKeyEnabled ?? false };
   }
 
   private versioningDto(status: 'Enabled' | 'Suspended' | null) {

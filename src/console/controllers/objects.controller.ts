@@ -1,4 +1,4 @@
-import { Body, Delete, Get, HttpCode, Param, Put, Query, Req, Res } from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { ConsolePrincipal } from '../../auth/auth.types';
@@ -21,6 +21,7 @@ import {
   ObjectTaggingDto,
   ListObjectsQueryDto,
   ObjectVersionsQueryDto,
+  RestoreVersionDto,
   SearchObjectsQueryDto,
   toObjectDto,
   VersionQueryDto,
@@ -35,7 +36,7 @@ import { SEARCH_SCAN_LIMIT, STORAGE_AUDIT_ACTION as SA, STORAGE_AUDIT_RESOURCE a
 const KEY_PARAM = {
   name: 'key',
   description:
-    'The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions)',
+    'The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore)',
 };
 
 const taggingOut = (key: string, versionId: string, tags: Record<string, string>) => ({
@@ -337,6 +338,45 @@ export class ObjectsController {
       next_continuation_token: more ? token(mine[mine.length - 1]?.versionId) : null,
     };
     return ok(data, { versions });
+  }
+
+  @Post(':bucket/objects/*key/restore')
+  @HttpCode(200)
+  @ApiParam(KEY_PARAM)
+  @Audit(R.object, A.update)
+  @ApiOperation({
+    summary: 'Restore a version: copy it server-side to a new current version ({ "version_id": "..." }; no bytes pass through the client)',
+    description: 'Needs s3:GetObjectVersion on the version and s3:PutObject on the key, as a CopyObject onto the same key would.',
+  })
+  async restoreVersion(
+    @CurrentPrincipal() p: ConsolePrincipal,
+    @Req() req: ConsoleRequest,
+    @Param('bucket') bucket: string,
+    @Body() dto: RestoreVersionDto,
+  ) {
+    const key = objectKeyOf(req, '/restore');
+    const info = await this.storage.bucket(req, bucket, 's3:GetObjectVersion', key, dto.version_id);
+    await this.storage.bucket(req, bucket, 's3:PutObject', key);
+    this.note(req, info.tenantId, bucket, key);
+    const copied = await this.objects.copy({
+      srcBucket: bucket,
+      srcKey: key,
+      srcVersionId: dto.version_id,
+      dstBucket: bucket,
+      dstKey: key,
+      owner: p,
+      origin: consoleEventOrigin(req),
+    });
+    const data = {
+      bucket,
+      key,
+      etag: copied.etag,
+      size: copied.size,
+      version_id: copied.versioned ? copied.versionId : null,
+      source_version_id: copied.sourceVersionId,
+      last_modified: copied.lastModified.toISOString(),
+    };
+    return ok(data, { ...data });
   }
 
   @Get(':bucket/objects/*key')

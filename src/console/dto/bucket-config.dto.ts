@@ -67,6 +67,26 @@ export class VersioningDto {
   enabled?: boolean;
 }
 
+// ---- default encryption (PutBucketEncryption) ----
+
+export class BucketEncryptionDto {
+  @ApiProperty({ enum: ['AES256', 'aws:kms'], description: 'AES256 = SSE-S3; aws:kms = SSE-KMS' })
+  @IsIn(['AES256', 'aws:kms'])
+  sse_algorithm!: 'AES256' | 'aws:kms';
+
+  @ApiPropertyOptional({ description: 'aws:kms only: key id, key ARN or alias/<name> (absent = the default KMS key)' })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(2048)
+  kms_master_key_id?: string;
+
+  @ApiPropertyOptional({ description: 'S3 Bucket Key (stored and reported; every object has its own data key)' })
+  @IsOptional()
+  @IsBoolean()
+  bucket_key_enabled?: boolean;
+}
+
 // ---- lifecycle: the JSON of `aws s3api put-bucket-lifecycle-configuration` (the XML's field names) ----
 
 export class TagDto {

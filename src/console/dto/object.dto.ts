@@ -8,6 +8,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsNotEmpty,
   IsObject,
   IsOptional,
   IsString,
@@ -94,6 +95,14 @@ export class VersionQueryDto {
   @IsString()
   @MaxLength(64)
   version_id?: string;
+}
+
+export class RestoreVersionDto {
+  @ApiProperty({ description: 'The version copied to a new current version' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(64)
+  version_id!: string;
 }
 
 export class DownloadQueryDto extends VersionQueryDto {
