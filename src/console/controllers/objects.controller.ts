@@ -49,6 +49,20 @@ const taggingOut = (key: string, versionId: string, tags: Record<string, string>
     .map(([Key, Value]) => ({ Key, Value })),
 });
 
+/** The new version an upload or a restore wrote. */
+const writtenOut = (
+  bucket: string,
+  key: string,
+  w: { etag: string; size: number; versioned: boolean; versionId: string; lastModified: Date },
+) => ({
+  bucket,
+  key,
+  etag: w.etag,
+  size: w.size,
+  version_id: w.versioned ? w.versionId : null,
+  last_modified: w.lastModified.toISOString(),
+});
+
 /** Continuation tokens: the last key (or version id) returned, base64url. */
 const token = (v: string | undefined) => (v === undefined ? null : Buffer.from(v, 'utf8').toString('base64url'));
 function fromToken(t: string | undefined, field = 'continuation_token'): string | undefined {
@@ -367,15 +381,7 @@ export class ObjectsController {
       owner: p,
       origin: consoleEventOrigin(req),
     });
-    const data = {
-      bucket,
-      key,
-      etag: copied.etag,
-      size: copied.size,
-      version_id: copied.versioned ? copied.versionId : null,
-      source_version_id: copied.sourceVersionId,
-      last_modified: copied.lastModified.toISOString(),
-    };
+    const data = { ...writtenOut(bucket, key, copied), source_version_id: copied.sourceVersionId };
     return ok(data, { ...data });
   }
 
@@ -423,14 +429,7 @@ export class ObjectsController {
       conditions: ifNoneMatch !== undefined || ifMatch !== undefined ? { ifNoneMatch, ifMatch } : undefined,
       origin: consoleEventOrigin(req),
     });
-    const data = {
-      bucket,
-      key,
-      etag: stored.etag,
-      size: stored.size,
-      version_id: stored.versioned ? stored.versionId : null,
-      last_modified: stored.lastModified.toISOString(),
-    };
+    const data = writtenOut(bucket, key, stored);
     return ok(data, { ...data });
   }
 

@@ -1591,6 +1591,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/buckets/{name}/encryption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Default encryption of new objects (sse_algorithm AES256 or aws:kms); 404 when none */
+        get: operations["BucketConfigController_getEncryption"];
+        /**
+         * Set the default encryption (as put-bucket-encryption): SSE-S3 (AES256) or SSE-KMS (aws:kms, optional key)
+         * @description Writes that ask for no encryption get it. A kms_master_key_id that names no KMS key is refused (404).
+         */
+        put: operations["BucketConfigController_putEncryption"];
+        post?: never;
+        /** Remove the default encryption (204); existing objects stay as they are */
+        delete: operations["BucketConfigController_deleteEncryption"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/buckets/{name}/object-lock": {
         parameters: {
             query?: never;
@@ -1899,6 +1921,26 @@ export interface paths {
         get: operations["ObjectsController_listVersions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/buckets/{bucket}/objects/{key}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore a version: copy it server-side to a new current version ({ "version_id": "..." }; no bytes pass through the client)
+         * @description Needs s3:GetObjectVersion on the version and s3:PutObject on the key, as a CopyObject onto the same key would.
+         */
+        post: operations["ObjectsController_restoreVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2788,6 +2830,17 @@ export interface components {
             /** @description An empty list removes the configuration */
             rules: components["schemas"]["NotificationRuleDto"][];
         };
+        BucketEncryptionDto: {
+            /**
+             * @description AES256 = SSE-S3; aws:kms = SSE-KMS
+             * @enum {string}
+             */
+            sse_algorithm: "AES256" | "aws:kms";
+            /** @description aws:kms only: key id, key ARN or alias/<name> (absent = the default KMS key) */
+            kms_master_key_id?: string;
+            /** @description S3 Bucket Key (stored and reported; every object has its own data key) */
+            bucket_key_enabled?: boolean;
+        };
         ObjectLockDto: {
             /** @description Enable object lock (it cannot be disabled); needs versioning Enabled */
             enabled?: boolean;
@@ -2897,6 +2950,10 @@ export interface components {
             retain_until?: string;
             /** @description Shorten or remove a GOVERNANCE retention (needs s3:BypassGovernanceRetention) */
             bypass_governance?: boolean;
+        };
+        RestoreVersionDto: {
+            /** @description The version copied to a new current version */
+            version_id: string;
         };
         CreateUploadDto: {
             key: string;
@@ -5720,6 +5777,67 @@ export interface operations {
             };
         };
     };
+    BucketConfigController_getEncryption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_putEncryption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BucketEncryptionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    BucketConfigController_deleteEncryption: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     BucketConfigController_getObjectLock: {
         parameters: {
             query?: never;
@@ -6196,7 +6314,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6222,7 +6340,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6252,7 +6370,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6278,7 +6396,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6308,7 +6426,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6334,7 +6452,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6364,7 +6482,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6390,7 +6508,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6419,12 +6537,37 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ObjectsController_restoreVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                bucket: string;
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
+                key: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreVersionDto"];
+            };
+        };
         responses: {
             200: {
                 headers: {
@@ -6447,7 +6590,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6468,7 +6611,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;
@@ -6501,7 +6644,7 @@ export interface operations {
             header?: never;
             path: {
                 bucket: string;
-                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention or /versions) */
+                /** @description The object key, slashes included (percent-encode the last slash of a key that ends with /acl, /legal-hold, /tagging, /retention, /versions or /restore) */
                 key: unknown;
             };
             cookie?: never;

@@ -1,11 +1,10 @@
 import { useEffect, useState } from 'react';
-import { api, currentToken } from '../api/client';
+import { api } from '../api/client';
 import type { ObjectEntry, Ok } from '../api/types';
 import { downloadObject } from '../lib/download';
 import { TagEditor, type Tag } from './TagEditor';
 import { AclEditor, type Acl } from './AclEditor';
 import { formatBytes, formatDate } from '../lib/format';
-import { uploadObject } from '../lib/upload';
 import { Badge, Confirm, CopyButton, ErrorMessage, Field, Loading, Success, Tabs, useAction, useLoad } from './ui';
 
 type Tab = 'details' | 'versions' | 'share' | 'tags' | 'protection' | 'acl';
@@ -45,16 +44,11 @@ function Versions({ bucket, object, onChanged }: { bucket: string; object: Objec
           return;
         }
       }
-      // Otherwise copy the version's bytes as a new current version.
-      const res = await fetch(
-        `/api/v1/buckets/${encodeURIComponent(bucket)}/objects/${encodeURIComponent(object.key)}?versionId=${encodeURIComponent(v.version_id ?? '')}`,
-        {
-          headers: { authorization: `Bearer ${currentToken() ?? ''}` },
-        },
-      );
-      if (!res.ok) throw new Error(`Reading version ${v.version_id} failed: HTTP ${res.status}`);
-      const blob = await res.blob();
-      await uploadObject(bucket, object.key, new Blob([blob], { type: v.content_type }), () => undefined);
+      // Otherwise the server copies the version (hard links, no bytes through the browser) as a new current version.
+      await api.post('/api/v1/buckets/{bucket}/objects/{key}/restore', {
+        path: { bucket, key: object.key },
+        body: { version_id: v.version_id ?? 'null' },
+      });
       setDone(`Version ${v.version_id} restored as the current version.`);
       list.reload();
       onChanged();

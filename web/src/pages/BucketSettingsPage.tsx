@@ -25,7 +25,18 @@ import { canSee } from '../lib/access';
 import { addRule, buildRule, ruleProblems, type RuleForm } from '../lib/lifecycle';
 
 type Tab =
-  'general' | 'lock' | 'lifecycle' | 'cors' | 'policy' | 'acl' | 'tags' | 'notifications' | 'inventory' | 'maintenance' | 'replication';
+  | 'general'
+  | 'lock'
+  | 'encryption'
+  | 'lifecycle'
+  | 'cors'
+  | 'policy'
+  | 'acl'
+  | 'tags'
+  | 'notifications'
+  | 'inventory'
+  | 'maintenance'
+  | 'replication';
 
 const TEMPLATES: Record<string, (bucket: string) => unknown> = {
   policy: (b) => ({
@@ -352,6 +363,145 @@ function ObjectLock({ bucket, reload }: { bucket: string; reload: () => void }) 
   );
 }
 
+interface BucketEncryption {
+  sse_algorithm: 'AES256' | 'aws:kms';
+  kms_master_key_id: string | null;
+  bucket_key_enabled: boolean;
+}
+
+type SseChoice = 'none' | 'AES256' | 'aws:kms';
+
+/** Default encryption of new objects: none, SSE-S3 or SSE-KMS (a key from the KMS list for global admins, else typed). */
+function Encryption({ bucket, canListKeys }: { bucket: string; canListKeys: boolean }) {
+  const current = useLoad(
+    async (signal) => {
+      try {
+        const r = await api.get<'/api/v1/buckets/{name}/encryption', Ok<BucketEncryption>>('/api/v1/buckets/{name}/encryption', {
+          path: { name: bucket },
+          signal,
+        });
+        return r.data;
+      } catch (e) {
+        if (e instanceof ApiError && e.status === 404) return null;
+        throw e;
+      }
+    },
+    [bucket],
+  );
+  const keys = useLoad(
+    (signal) =>
+      canListKeys
+        ? api
+            .get<'/api/v1/kms/keys', Paged<{ key_id: string; arn: string; alias: string | null; enabled: boolean }>>('/api/v1/kms/keys', {
+              signal,
+              query: { page_size: 100 },
+            })
+            .then((r) => r.data)
+        : Promise.resolve([]),
+    [canListKeys],
+  );
+  const [choice, setChoice] = useState<SseChoice>('none');
+  const [keyId, setKeyId] = useState('');
+  const [bucketKey, setBucketKey] = useState(false);
+  const { busy, error, run } = useAction();
+  const [done, setDone] = useState('');
+  useEffect(() => {
+    if (current.data === undefined) return;
+    setChoice(current.data?.sse_algorithm ?? 'none');
+    setKeyId(current.data?.kms_master_key_id ?? '');
+    setBucketKey(current.data?.bucket_key_enabled ?? false);
+  }, [current.data]);
+  if (current.data === undefined) return current.error ? <ErrorMessage error={current.error} /> : <Loading />;
+  const save = () =>
+    run(async () => {
+      if (choice === 'none') {
+        if (current.data) await api.delete('/api/v1/buckets/{name}/encryption', { path: { name: bucket } });
+        setDone('Default encryption removed');
+      } else {
+        await api.put('/api/v1/buckets/{name}/encryption', {
+          path: { name: bucket },
+          body: {
+            sse_algorithm: choice,
+            bucket_key_enabled: bucketKey,
+            ...(choice === 'aws:kms' && keyId.trim() ? { kms_master_key_id: keyId.trim() } : {}),
+          },
+        });
+        setDone('Default encryption saved');
+      }
+      current.reload();
+    });
+  const label = (k: { key_id: string; alias: string | null; enabled: boolean }) =>
+    `${k.alias ?? k.key_id}${k.enabled ? '' : ' (disabled)'}`;
+  return (
+    <section>
+      <p>
+        New objects that ask for no encryption are stored{' '}
+        <strong>
+          {current.data === null
+            ? 'unencrypted'
+            : current.data.sse_algorithm === 'AES256'
+              ? 'with SSE-S3'
+              : `with SSE-KMS (${current.data.kms_master_key_id ?? 'the default key'})`}
+        </strong>
+        . Existing objects keep their encryption.
+      </p>
+      <form
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <Field label="Default encryption">
+          {(id) => (
+            <select id={id} value={choice} onChange={(e) => setChoice(e.target.value as SseChoice)}>
+              <option value="none">None</option>
+              <option value="AES256">SSE-S3 (AES256)</option>
+              <option value="aws:kms">SSE-KMS (aws:kms)</option>
+            </select>
+          )}
+        </Field>
+        {choice === 'aws:kms' && (
+          <Field label="KMS key">
+            {(id) =>
+              canListKeys && !keys.error ? (
+                <select id={id} value={keyId} onChange={(e) => setKeyId(e.target.value)}>
+                  <option value="">The default key</option>
+                  {keyId && !(keys.data ?? []).some((k) => k.arn === keyId || k.key_id === keyId || k.alias === keyId) && (
+                    <option value={keyId}>{keyId}</option>
+                  )}
+                  {(keys.data ?? []).map((k) => (
+                    <option key={k.key_id} value={k.alias ?? k.key_id}>
+                      {label(k)}
+                    </option>
+                  ))}
+                </select>
+              ) : (
+                <input
+                  id={id}
+                  value={keyId}
+                  onChange={(e) => setKeyId(e.target.value)}
+                  placeholder="key id, ARN or alias/name (empty: default key)"
+                />
+              )
+            }
+          </Field>
+        )}
+        {choice !== 'none' && (
+          <label className="check">
+            <input type="checkbox" checked={bucketKey} onChange={(e) => setBucketKey(e.target.checked)} /> Bucket key
+          </label>
+        )}
+        <button type="submit" className="btn btn-primary" disabled={busy || (choice === 'none' && current.data === null)}>
+          Save
+        </button>
+      </form>
+      <ErrorMessage error={error} />
+      {done && <Success>{done}</Success>}
+    </section>
+  );
+}
+
 const CANNED = ['private', 'public-read', 'public-read-write', 'authenticated-read'] as const;
 
 function Access({ bucket }: { bucket: string }) {
@@ -605,6 +755,7 @@ export default function BucketSettingsPage() {
   const tabs: { id: Tab; label: string }[] = [
     { id: 'general', label: 'Versioning' },
     { id: 'lock', label: 'Object lock' },
+    { id: 'encryption', label: 'Encryption' },
     { id: 'lifecycle', label: 'Lifecycle' },
     { id: 'cors', label: 'CORS' },
     { id: 'policy', label: 'Policy' },
@@ -629,6 +780,7 @@ export default function BucketSettingsPage() {
           <Tabs label="Bucket settings" tabs={tabs} value={tab} onChange={setTab} />
           {tab === 'general' && <General bucket={bucket} info={info.data} reload={info.reload} />}
           {tab === 'lock' && <ObjectLock bucket={bucket} reload={info.reload} />}
+          {tab === 'encryption' && <Encryption bucket={bucket} canListKeys={canSee(user as User, 'global')} />}
           {tab === 'lifecycle' && (
             <JsonConfig
               bucket={bucket}
