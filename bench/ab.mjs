@@ -4,6 +4,8 @@
 // the medians of ops/s and of server CPU per op are compared.
 //   node bench/ab.mjs --a bench/results/base/dist --b dist --op put [--concurrency 16] [--rounds 8]
 //                     [--seconds 1.5] [--fsync false] [--size 4096] [--checksum crc32] [--pg-url postgres://postgres@127.0.0.1:5432]
+//                     [--profile dir]
+//   (--profile: both servers run with --cpu-prof into dir/A and dir/B; see bench/profile-summary.mjs)
 //   (--pg-url: both servers on PostgreSQL, each in a database of its own, created and dropped)
 //   ops: put, get, head, delete, list (ListObjectsV2 pages of 1000 keys, --delimiter /)
 import { randomBytes } from 'node:crypto';
@@ -35,6 +37,7 @@ const o = {
   delimiter: arg('delimiter'),
   keys: Number(arg('keys', 10000)),
   pgUrl: arg('pg-url'),
+  profile: arg('profile'),
 };
 loadSigner(o.b);
 const creds = { accessKey: 'BENCHROOTACCESSKEY01', secretKey: 'bench-secret-key-0123456789abcdefghijklmn' };
@@ -61,13 +64,24 @@ try {
       databaseUrl = `${o.pgUrl}/${db}`;
     }
     const masterKey = pg ? randomBytes(32).toString('hex') : undefined;
-    const s = await startServer({ root: ROOT, dist, dataDir: join(work, name), fsync: o.fsync, databaseUrl, masterKey, ...creds });
+    const s = await startServer({
+      root: ROOT,
+      dist,
+      dataDir: join(work, name),
+      fsync: o.fsync,
+      databaseUrl,
+      masterKey,
+      ...creds,
+      profileDir: o.profile ? join(resolve(o.profile), name) : undefined,
+    });
     const client = new S3Client({ ...creds, endpoint: s.endpoint, maxSockets: o.concurrency });
     sides.push({ name, dist, s, client, pid: s.pid, next: 0, ops: [], cpu: [] });
     await createBucket(client, 'abtest');
   }
   const put = (side, i) =>
-    side.client.request({ method: 'PUT', path: `/abtest/k/${i}`, body: body(), payloadHash: bodyHash, consume: 'text', extraHeaders }).then((r) => void expectStatus(r, [200], 'PUT'));
+    side.client
+      .request({ method: 'PUT', path: `/abtest/k/${i}`, body: body(), payloadHash: bodyHash, consume: 'text', extraHeaders })
+      .then((r) => void expectStatus(r, [200], 'PUT'));
   // Objects to read or delete.
   const seeded = o.op === 'put' || o.op === 'list' ? 0 : o.op === 'delete' ? 0 : 2000;
   for (const side of sides) {
@@ -79,17 +93,27 @@ try {
     if (o.op === 'delete') {
       // Keys to delete, written unmeasured just before.
       const from = side.next;
-      await runConcurrent({ concurrency: o.concurrency, durationMs: o.seconds * 1000, pid: side.pid, op: (i) => put(side, from + i) }).then((r) => (side.next += r.ops));
+      await runConcurrent({ concurrency: o.concurrency, durationMs: o.seconds * 1000, pid: side.pid, op: (i) => put(side, from + i) }).then(
+        (r) => (side.next += r.ops),
+      );
       return runConcurrent({
         concurrency: o.concurrency,
         count: side.next - from,
         pid: side.pid,
-        op: (i) => side.client.request({ method: 'DELETE', path: `/abtest/k/${from + i}`, payloadHash: EMPTY_SHA256 }).then((r) => void expectStatus(r, [204], 'DELETE')),
+        op: (i) =>
+          side.client
+            .request({ method: 'DELETE', path: `/abtest/k/${from + i}`, payloadHash: EMPTY_SHA256 })
+            .then((r) => void expectStatus(r, [204], 'DELETE')),
       });
     }
     if (o.op === 'put') {
       const from = side.next;
-      const r = await runConcurrent({ concurrency: o.concurrency, durationMs: o.seconds * 1000, pid: side.pid, op: (i) => put(side, from + i) });
+      const r = await runConcurrent({
+        concurrency: o.concurrency,
+        durationMs: o.seconds * 1000,
+        pid: side.pid,
+        op: (i) => put(side, from + i),
+      });
       side.next += r.ops;
       return r;
     }
@@ -99,7 +123,10 @@ try {
         concurrency: o.concurrency,
         durationMs: o.seconds * 1000,
         pid: side.pid,
-        op: (i) => side.client.request({ method, path: `/abtest/k/${i % seeded}`, payloadHash: EMPTY_SHA256 }).then((r) => void expectStatus(r, [200], method)),
+        op: (i) =>
+          side.client
+            .request({ method, path: `/abtest/k/${i % seeded}`, payloadHash: EMPTY_SHA256 })
+            .then((r) => void expectStatus(r, [200], method)),
       });
     }
     if (o.op === 'list') {
@@ -109,10 +136,18 @@ try {
         durationMs: o.seconds * 1000,
         pid: side.pid,
         op: async () => {
-          const query = [['list-type', '2'], ['max-keys', '1000'], ['prefix', 'list/']];
+          const query = [
+            ['list-type', '2'],
+            ['max-keys', '1000'],
+            ['prefix', 'list/'],
+          ];
           if (o.delimiter) query.push(['delimiter', o.delimiter]);
           if (token) query.push(['continuation-token', token]);
-          const r = expectStatus(await side.client.request({ method: 'GET', path: '/abtest', query, payloadHash: EMPTY_SHA256, consume: 'text' }), [200], 'List');
+          const r = expectStatus(
+            await side.client.request({ method: 'GET', path: '/abtest', query, payloadHash: EMPTY_SHA256, consume: 'text' }),
+            [200],
+            'List',
+          );
           token = /<NextContinuationToken>([^<]+)</.exec(r.text)?.[1];
         },
       });
@@ -126,10 +161,13 @@ try {
       side.ops.push(res.opsPerSec);
       side.cpu.push(res.cpu.targetUsPerOp);
     }
-    process.stderr.write(`round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(2)} ops/s, B ${sides[1].ops.at(-1).toFixed(2)} ops/s\n`);
+    process.stderr.write(
+      `round ${r + 1}/${o.rounds}: A ${sides[0].ops.at(-1).toFixed(2)} ops/s, B ${sides[1].ops.at(-1).toFixed(2)} ops/s\n`,
+    );
   }
   const [A, B] = sides.map((s) => ({ ops: median(s.ops), cpu: median(s.cpu) }));
-  const line = (n, s) => `${n}: ${s.ops.toFixed(2)} ops/s (${((s.ops * o.size) / 2 ** 20).toFixed(0)} MiB/s, median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
+  const line = (n, s) =>
+    `${n}: ${s.ops.toFixed(2)} ops/s (${((s.ops * o.size) / 2 ** 20).toFixed(0)} MiB/s, median of ${o.rounds}), server CPU ${s.cpu.toFixed(0)} µs/op`;
   console.log(`${o.op} c${o.concurrency} size ${o.size}${o.checksum ? ' +' + o.checksum : ''} FSYNC=${o.fsync}`);
   console.log(line(`A ${o.a}`, A));
   console.log(line(`B ${o.b}`, B));

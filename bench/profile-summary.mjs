@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Summarises a V8 .cpuprofile (from `node --cpu-prof`): top functions by self time, and self
 // time grouped by where the code lives (our dist/, a node_modules package, node internals).
-//   node bench/profile-summary.mjs <file.cpuprofile> [--top 25] [--callers <functionName>]
+//   node bench/profile-summary.mjs <file.cpuprofile> [--top 25] [--callers <functionName>] [--inclusive [filter]]
+//   (--inclusive: functions by inclusive time, i.e. self time plus that of everything they call,
+//   counted once per sample even when recursive; filter: only functions whose location contains it)
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
@@ -29,7 +31,11 @@ export function summarise(profile, top = 25) {
     areas.set(area, (areas.get(area) ?? 0) + us);
   }
   const sorted = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]);
-  const idle = selfUs.size ? sorted(fns).filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0) : 0;
+  const idle = selfUs.size
+    ? sorted(fns)
+        .filter(([k]) => k.startsWith('(idle)'))
+        .reduce((s, [, v]) => s + v, 0)
+    : 0;
   const busy = total - idle;
   return {
     totalMs: total / 1000,
@@ -63,7 +69,15 @@ function areaOf(name, url) {
     return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
   }
   const d = u.indexOf('/dist/');
-  if (d >= 0) return 'dist/' + u.slice(d + 6).split('/').slice(0, -1).join('/');
+  if (d >= 0)
+    return (
+      'dist/' +
+      u
+        .slice(d + 6)
+        .split('/')
+        .slice(0, -1)
+        .join('/')
+    );
   return u;
 }
 
@@ -83,7 +97,8 @@ export function callers(profile, name, depth = 6) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map();
-  for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  for (let i = 0; i < profile.samples.length; i++)
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const chains = new Map();
   for (const [id, us] of selfUs) {
     const n = byId.get(id);
@@ -99,6 +114,37 @@ export function callers(profile, name, depth = 6) {
   return [...chains.entries()].sort((a, b) => b[1] - a[1]).map(([chain, us]) => ({ ms: us / 1000, chain }));
 }
 
+/** Functions by inclusive time (each sample counted once per function on its stack), as % of busy time. */
+export function inclusive(profile, top = 25, filter = '') {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const selfUs = new Map();
+  for (let i = 0; i < profile.samples.length; i++)
+    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const incl = new Map();
+  let busy = 0;
+  for (const [id, us] of selfUs) {
+    const name = byId.get(id).callFrame.functionName;
+    if (name === '(idle)') continue;
+    busy += us;
+    const seen = new Set();
+    for (let p = id; p !== undefined; p = parent.get(p)) {
+      const f = byId.get(p).callFrame;
+      if (!f.url && (f.functionName === '(root)' || !f.functionName)) continue;
+      const key = `${f.functionName || '(anonymous)'} ${f.url ? `${shortUrl(f.url)}:${f.lineNumber + 1}` : ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      incl.set(key, (incl.get(key) ?? 0) + us);
+    }
+  }
+  return [...incl.entries()]
+    .filter(([k]) => !filter || k.includes(filter))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([fn, us]) => ({ fn, ms: us / 1000, pctOfBusy: (100 * us) / busy }));
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const file = process.argv[2];
   if (!file) {
@@ -107,6 +153,14 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   }
   const i = process.argv.indexOf('--top');
   const top = i > 0 ? Number(process.argv[i + 1]) : 25;
+  const inc = process.argv.indexOf('--inclusive');
+  if (inc > 0) {
+    const filter = process.argv[inc + 1] && !process.argv[inc + 1].startsWith('--') ? process.argv[inc + 1] : '';
+    const profile = JSON.parse(readFileSync(file, 'utf8'));
+    for (const r of inclusive(profile, top, filter))
+      process.stdout.write(`${r.ms.toFixed(0).padStart(7)} ms ${r.pctOfBusy.toFixed(1).padStart(5)} %  ${r.fn}\n`);
+    process.exit(0);
+  }
   const c = process.argv.indexOf('--callers');
   if (c > 0) {
     const profile = JSON.parse(readFileSync(file, 'utf8'));

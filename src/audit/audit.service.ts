@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, BeforeApplicationShutdown, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { SettingsService } from '../settings/settings.service';
 import { Brackets, LessThan } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../common/clock';
 import { IdGenerator } from '../common/ids';
 import { AppConfig } from '../config/app-config';
@@ -267,7 +266,8 @@ export class AuditService implements OnApplicationBootstrap, OnModuleDestroy, Be
       if (!this.db.dataSource.isInitialized) return;
       const batch = this.buffer.slice(0, AUDIT_BATCH_SIZE);
       try {
-        await this.db.tx((m) => m.insert(AuditLogEntity, batch as QueryDeepPartialEntity<AuditLogEntity>[]));
+        // One prepared multi-row INSERT (TypeORM's insert rebuilt its SQL for every batch).
+        await this.db.tx((m) => this.db.insertMany(m, AuditLogEntity, batch));
       } catch (err) {
         this.logger.error(`writing ${batch.length} audit records failed (kept for the next attempt): ${err}`);
         return;

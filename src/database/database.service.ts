@@ -70,6 +70,22 @@ export class DatabaseService implements OnApplicationShutdown {
     return this.rows.insert(m, entity, rows);
   }
 
+  /** INSERT of a batch of rows of one entity in one statement (see RowStatements.insertMany). */
+  insertMany<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: NoInfer<T>[]): Promise<void> {
+    return this.rows.insertMany(m, entity, rows);
+  }
+
+  /** PostgreSQL: DELETE rows and INSERT others in one statement; returns the deleted rows (see RowStatements.deleteThenInsert). */
+  deleteThenInsert<T extends ObjectLiteral>(
+    m: EntityManager,
+    entity: EntityTarget<T>,
+    where: NoInfer<Partial<T>>,
+    items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>,
+    alsoSql?: string,
+  ): Promise<T[]> {
+    return this.rows.deleteThenInsert(m, entity, where, items, alsoSql);
+  }
+
   /** Hot-path INSERT of rows of several entities in `m`'s transaction: one round trip on PostgreSQL (see RowStatements). */
   insertAll(m: EntityManager, items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>): Promise<void> {
     return this.rows.insertAll(m, items);

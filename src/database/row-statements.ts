@@ -84,6 +84,80 @@ export class RowStatements {
   }
 
   /**
+   * INSERT of many rows of one entity that set the same columns (as the first row), in one
+   * statement (a batch: one round trip on PostgreSQL, one prepared statement per batch size);
+   * rows that set other columns go one by one.
+   */
+  async insertMany<T extends ObjectLiteral>(m: EntityManager, entity: EntityTarget<T>, rows: NoInfer<T>[]): Promise<void> {
+    if (rows.length < 2) return this.insert(m, entity, rows);
+    const meta = this.dataSource.getMetadata(entity);
+    const columns = meta.columns.filter((c) => c.getEntityValue(rows[0]) !== undefined);
+    const same = rows.filter((r) => meta.columns.every((c) => (c.getEntityValue(r) !== undefined) === columns.includes(c)));
+    const shapeKey = `insertMany:${meta.name}:${rows.length}:${columns.map((c) => c.propertyName).join(',')}`;
+    if (same.length === rows.length) {
+      const shape = this.shape(shapeKey, () => {
+        const names = columns.map((c) => this.name(c)).join(', ');
+        let n = 0;
+        const tuples = rows.map(() => `(${columns.map(() => this.param(n++)).join(', ')})`).join(', ');
+        return { sql: `INSERT INTO ${this.table(meta)} (${names}) VALUES ${tuples}`, columns };
+      });
+      const params: unknown[] = [];
+      for (const row of rows) for (const c of shape.columns) params.push(this.persistent(c.getEntityValue(row), c));
+      await this.run(m, shape, params);
+      return;
+    }
+    await this.insert(m, entity, rows);
+  }
+
+  /**
+   * PostgreSQL only: in one statement (one round trip), DELETE the rows of `entity` whose columns
+   * equal `where`, then INSERT the rows of `items` (after the DELETE: a new row may take the key of
+   * a deleted one), and run `alsoSql` (data-modifying SQL without parameters that may read the
+   * deleted rows as `d`, e.g. to delete rows they referenced). Returns the deleted rows.
+   */
+  async deleteThenInsert<T extends ObjectLiteral>(
+    m: EntityManager,
+    entity: EntityTarget<T>,
+    where: NoInfer<Partial<T>>,
+    items: Array<{ entity: EntityTarget<ObjectLiteral>; rows: ObjectLiteral[] }>,
+    alsoSql?: string,
+  ): Promise<T[]> {
+    if (!this.postgres) throw new Error('RowStatements.deleteThenInsert is for PostgreSQL');
+    const meta = this.dataSource.getMetadata(entity);
+    const keys = Object.keys(where).filter((k) => where[k] !== undefined);
+    if (keys.length === 0 || keys.some((k) => where[k] === null))
+      throw new Error('RowStatements.deleteThenInsert needs non-null conditions');
+    const parts = items.flatMap(({ entity: e, rows }) => {
+      const m2 = this.dataSource.getMetadata(e);
+      return rows.map((row) => ({ meta: m2, row, columns: m2.columns.filter((c) => c.getEntityValue(row) !== undefined) }));
+    });
+    const shapeKey = `deleteThenInsert:${meta.name}:${keys.join(',')}:${parts
+      .map((p) => `${p.meta.name}(${p.columns.map((c) => c.propertyName).join(',')})`)
+      .join(';')}:${alsoSql ?? ''}`;
+    const shape = this.shape(shapeKey, () => {
+      const whereColumns = keys.map((k) => this.column(meta, k));
+      let n = 0;
+      const conditions = whereColumns.map((c) => `${this.name(c)} = $${++n}`).join(' AND ');
+      const selected = meta.columns.map((c) => `d.${this.name(c)}`).join(', ');
+      // (SELECT count(*) FROM d): the DELETE runs to completion before the first INSERT.
+      const inserts = parts.map(({ meta: pm, columns }, i) => {
+        const names = columns.map((c) => this.name(c)).join(', ');
+        const values = columns.map(() => `$${++n}`).join(', ');
+        return `w${i} AS (INSERT INTO ${this.table(pm)} (${names}) SELECT ${values} WHERE (SELECT count(*) FROM d) >= 0)`;
+      });
+      const also = alsoSql ? [`x AS (${alsoSql})`] : [];
+      const sql = `WITH d AS (DELETE FROM ${this.table(meta)} WHERE ${conditions} RETURNING *), ${[...inserts, ...also].join(', ')} SELECT ${selected} FROM d`;
+      return { sql, columns: [...whereColumns, ...parts.flatMap((p) => p.columns)] };
+    });
+    const params = [
+      ...keys.map((k) => this.persistent(where[k], this.column(meta, k))),
+      ...parts.flatMap(({ row, columns }) => columns.map((c) => this.persistent(c.getEntityValue(row), c))),
+    ];
+    const { rows } = await this.run(m, shape, params);
+    return rows.map((raw) => this.hydrate<T>(meta, raw));
+  }
+
+  /**
    * INSERT of rows of several entities, in order. PostgreSQL: one statement, one round trip (the
    * inserts before the last run as data-modifying WITH clauses); SQLite: one statement per row.
    */

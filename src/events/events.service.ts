@@ -85,6 +85,11 @@ export class EventsService {
     this.recorders.push(recorder);
   }
 
+  /** True when another writer (cluster replication) records object changes: it may need their released blobs. */
+  hasRecorders(): boolean {
+    return this.recorders.length > 0;
+  }
+
   onRecorded(listener: OutboxListener): void {
     this.listener = listener;
   }

@@ -408,7 +408,12 @@ export class ObjectsService {
           if (conditions) await this.checkWriteConditions(bucket, row.key, conditions, m);
           applyBucketLock(current, row);
           versioned = current.versioning !== null;
-          released.push(...(await this.placeVersion(m, current, row, false)));
+          // PostgreSQL, a never-versioned bucket, one node: the null version is replaced, and the
+          // new row and blobs registered, in one statement (see replaceNullVersion).
+          const oneStatement =
+            this.db.isPostgres && !this.config.cluster && !versioned && newBlobs.length <= 4 && !this.events.hasRecorders();
+          if (!oneStatement) released.push(...(await this.placeVersion(m, current, row, false)));
+          else await this.tenants.charge(m, current.tenantId, row.size, row.isDeleteMarker ? 0 : 1);
           if (event) {
             const change = {
               eventName: event.name,
@@ -424,7 +429,11 @@ export class ObjectsService {
             // The outbox rows (notifications, replication tasks) commit with the object, or not at all.
             if (await this.events.record(m, current, [change], event.origin)) row.replicationStatus = REPLICATION_PENDING;
           }
-          if (newBlobs.length <= 4) {
+          let unregistered = 0;
+          if (oneStatement) {
+            released.push(...(await this.replaceNullVersion(m, current, row, newBlobs)));
+            unregistered = released.length;
+          } else if (newBlobs.length <= 4) {
             await this.db.insertAll(m, [
               { entity: ObjectEntity, rows: [row] },
               { entity: BlobEntity, rows: this.blobs.rowsOf(newBlobs) },
@@ -434,7 +443,8 @@ export class ObjectsService {
             await this.blobs.register(m, newBlobs);
           }
           if (extra) released.push(...(await extra(m)));
-          await this.blobs.unregister(m, released);
+          // (replaceNullVersion already unregistered the blobs of the version it replaced.)
+          await this.blobs.unregister(m, unregistered ? released.slice(unregistered) : released);
         }),
       );
     } catch (err) {
@@ -487,6 +497,37 @@ export class ObjectsService {
     return released;
   }
 
+  /**
+   * PostgreSQL, a never-versioned bucket (the caller holds the key's lock and charged the tenant
+   * for `row`): deletes the key's null version, inserts `row` as the new one with its blobs, and
+   * unregisters the blobs of the version replaced, in one statement (one round trip where
+   * takeNullVersion, insertAll and unregister were two or three). Returns those blobs.
+   */
+  private async replaceNullVersion(
+    m: EntityManager,
+    bucket: BucketEntity,
+    row: ObjectEntity,
+    newBlobs: Array<{ blobId: string; size: number }>,
+  ): Promise<string[]> {
+    row.isLatest = true;
+    row.versionId = NULL_VERSION_ID;
+    // The key has no other version (never versioned): the new order only needs to be fresh.
+    row.versionOrder = this.orders.next(row.lastModified);
+    const [previous] = await this.db.deleteThenInsert(
+      m,
+      ObjectEntity,
+      { bucketId: bucket.id, key: row.key, versionId: NULL_VERSION_ID },
+      [
+        { entity: ObjectEntity, rows: [row] },
+        { entity: BlobEntity, rows: this.blobs.rowsOf(newBlobs) },
+      ],
+      `DELETE FROM "blobs" WHERE "id" IN (SELECT jsonb_array_elements(d."manifest"::jsonb)->>'b' FROM d)`,
+    );
+    if (!previous) return [];
+    await this.credit(m, bucket, previous);
+    return previous.manifest.map((e) => e.b);
+  }
+
   /** Gives a removed version's bytes (and object count) back to the bucket's tenant. */
   private async credit(m: EntityManager, bucket: BucketEntity, removed: ObjectEntity): Promise<void> {
     await this.tenants.charge(m, bucket.tenantId, -removed.size, removed.isDeleteMarker ? 0 : -1);
@@ -532,17 +573,21 @@ export class ObjectsService {
    * Deletes the key's null version and returns it (null when there is none): on PostgreSQL one
    * DELETE … RETURNING, where a SELECT and a DELETE were two round trips. Inside the key's lock.
    */
-  private async takeNullVersion(m: EntityManager, bucketId: string, key: string): Promise<ObjectEntity | null> {
+  private async takeNullVersion(m: EntityManager, bucketId: string, key: string, unregisterBlobs = false): Promise<ObjectEntity | null> {
     if (!this.db.isPostgres) {
       const row = await this.db.findOne(ObjectEntity, { bucketId, key, versionId: NULL_VERSION_ID }, m);
       if (row) await this.db.delete(m, ObjectEntity, { id: row.id });
       return row;
     }
+    // unregisterBlobs: the blob rows of its manifest go in the same statement (PostgreSQL only).
     const rows = await this.db.select(
       ObjectEntity,
-      'take-null-version',
+      unregisterBlobs ? 'take-null-version-and-blobs' : 'take-null-version',
       (q) =>
-        `DELETE FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."key" = ${q.param('key')} AND o."version_id" = ${q.param('versionId')} RETURNING ${q.columns('o')}`,
+        unregisterBlobs
+          ? `WITH o AS (DELETE FROM "objects" WHERE "bucket_id" = ${q.param('bucketId')} AND "key" = ${q.param('key')} AND "version_id" = ${q.param('versionId')} RETURNING *), ` +
+            `x AS (DELETE FROM "blobs" WHERE "id" IN (SELECT jsonb_array_elements(o."manifest"::jsonb)->>'b' FROM o)) SELECT ${q.columns('o')} FROM o`
+          : `DELETE FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."key" = ${q.param('key')} AND o."version_id" = ${q.param('versionId')} RETURNING ${q.columns('o')}`,
       { bucketId, key, versionId: NULL_VERSION_ID },
       m,
     );
@@ -709,11 +754,12 @@ export class ObjectsService {
         }
         if (current.versioning === null) {
           outcome = { deleteMarker: false };
-          const row = await this.takeNullVersion(m, bucket.id, key);
+          const row = await this.takeNullVersion(m, bucket.id, key, true);
           if (!row) return;
           released = row.manifest.map((e) => e.b);
           await this.credit(m, current, row);
-          await this.blobs.unregister(m, released);
+          // PostgreSQL: takeNullVersion unregistered them in its statement.
+          if (!this.db.isPostgres) await this.blobs.unregister(m, released);
           await this.events.record(m, current, [{ eventName: removedEvent(opts, false), key, releasedBlobs: released }], opts.origin);
           return;
         }
