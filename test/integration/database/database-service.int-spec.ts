@@ -172,6 +172,60 @@ describe('DatabaseService.findOne / insert (prepared hot path)', () => {
     expect(await ctx.db.findOne(ObjectEntity, { id: 'o-5' })).not.toBeNull();
     await expect(ctx.db.tx((m) => ctx.db.delete(m, ObjectEntity, {}))).rejects.toThrow(/non-null conditions/);
   });
+
+  it('inserts a batch in one statement, and rows that set other columns one by one', async () => {
+    const rows = [object({ id: 'o-6', key: 'f' }), object({ id: 'o-7', key: 'g', tags: { t: '2' } }), object({ id: 'o-8', key: 'h' })];
+    await ctx.db.tx((m) => ctx.db.insertMany(m, ObjectEntity, rows));
+    for (const r of rows)
+      expect(await ctx.db.findOne(ObjectEntity, { id: r.id })).toEqual(await ctx.db.repo(ObjectEntity).findOneBy({ id: r.id }));
+    expect(await ctx.db.findOne(ObjectEntity, { id: 'o-7' })).toMatchObject({ tags: { t: '2' }, size: 2 ** 34 + 3 });
+    const mixed = [object({ id: 'o-9', key: 'i' }), object({ id: 'o-10', key: 'j' })];
+    delete (mixed[1] as Partial<ObjectEntity>).storageClass;
+    await ctx.db.tx((m) => ctx.db.insertMany(m, ObjectEntity, mixed));
+    expect(await ctx.db.findOne(ObjectEntity, { id: 'o-10' })).toMatchObject({ storageClass: 'STANDARD' });
+  });
+
+  (process.env.TEST_DATABASE_URL ? it : it.skip)(
+    'PostgreSQL: deletes and inserts under the same unique key in one statement, returning what went',
+    async () => {
+      await ctx.db.tx((m) => ctx.db.insert(m, BlobEntity, [Object.assign(new BlobEntity(), { id: 'blob-old', size: 5, createdAt: 1 })]));
+      await ctx.db.tx((m) => ctx.db.insert(m, ObjectEntity, [object({ id: 'o-11', key: 'x', manifest: [{ b: 'blob-old', s: 5 }] })]));
+      const replacing = object({ id: 'o-12', key: 'x', versionOrder: '0003', manifest: [{ b: 'blob-new', s: 5 }] });
+      const newBlob = Object.assign(new BlobEntity(), { id: 'blob-new', size: 5, createdAt: 2 });
+      const also = `DELETE FROM "blobs" WHERE "id" IN (SELECT jsonb_array_elements(d."manifest"::jsonb)->>'b' FROM d)`;
+      const gone = await ctx.db.tx((m) =>
+        ctx.db.deleteThenInsert(
+          m,
+          ObjectEntity,
+          { bucketId: 'bucket-1', key: 'x', versionId: 'null' },
+          [
+            { entity: ObjectEntity, rows: [replacing] },
+            { entity: BlobEntity, rows: [newBlob] },
+          ],
+          also,
+        ),
+      );
+      expect(gone.map((r) => r.id)).toEqual(['o-11']);
+      expect(gone[0]).toBeInstanceOf(ObjectEntity);
+      expect(await ctx.db.findOne(ObjectEntity, { bucketId: 'bucket-1', key: 'x', versionId: 'null' })).toMatchObject({ id: 'o-12' });
+      expect(await ctx.db.findOne(BlobEntity, { id: 'blob-old' })).toBeNull();
+      expect(await ctx.db.findOne(BlobEntity, { id: 'blob-new' })).not.toBeNull();
+      // Nothing to replace: the rows are inserted all the same.
+      const fresh = object({ id: 'o-13', key: 'y', versionOrder: '0004' });
+      expect(
+        await ctx.db.tx((m) =>
+          ctx.db.deleteThenInsert(
+            m,
+            ObjectEntity,
+            { bucketId: 'bucket-1', key: 'y', versionId: 'null' },
+            [{ entity: ObjectEntity, rows: [fresh] }],
+            also,
+          ),
+        ),
+      ).toEqual([]);
+      expect(await ctx.db.findOne(ObjectEntity, { id: 'o-13' })).not.toBeNull();
+    },
+  );
 });
 
 (process.env.TEST_DATABASE_URL ? describe.skip : describe)('DatabaseService.tx on SQLite with FSYNC on', () => {
