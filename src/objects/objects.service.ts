@@ -24,7 +24,7 @@ import { BlobEntity } from '../storage/blob.entity';
 import { cipherSize } from '../storage/package-cipher';
 import { BlobWriteResult } from '../storage/storage-backend';
 import { TenantsService } from '../tenants/tenants.service';
-import { ChecksumAlgorithm, DigestStream } from './checksums';
+import { ChecksumAlgorithm, DigestState, DigestStream } from './checksums';
 import { evaluateConditions, etagMatches, ReadConditions } from './conditions';
 import { ManifestEntry, ObjectChecksums, ObjectEntity, ObjectMetadata } from './entities/object.entity';
 import { openManifestRange } from './manifest-stream';
@@ -220,6 +220,28 @@ export interface ListObjectsResult {
 }
 
 const noop = () => undefined;
+
+/** PUT bodies up to this declared size (unencrypted, this node's volume) are read into memory and written without streams. */
+const SMALL_BODY = 64 * 1024;
+
+/**
+ * The whole of a small body (declared `size` bytes). More bytes than declared end the read with
+ * IncompleteBody (what verifyDigests says of a size mismatch); a failing body rejects.
+ */
+async function readSmallBody(body: Readable, size: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of body as AsyncIterable<Buffer | string>) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    received += b.length;
+    if (received > size) {
+      body.destroy();
+      throw new DomainError('IncompleteBody', undefined, { expected: size, received });
+    }
+    chunks.push(b);
+  }
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+}
 const UNIQUE_VIOLATION = /UNIQUE constraint failed|duplicate key value/;
 const EMPTY_METADATA: ObjectMetadata = { headers: {}, user: {} };
 
@@ -321,19 +343,31 @@ export class ObjectsService {
     if (input.conditions) await this.checkWriteConditions(bucket, input.key, input.conditions, this.db.manager);
 
     const { enc, customer } = await this.encryptionFor(input.bucket, input.encryption);
-    const digests = new DigestStream(input.algorithms, input.payloadSha256 !== undefined);
     let result!: Awaited<ReturnType<DigestStream['result']>>;
-    // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
-    const written = await this.writeBlob(
-      pipeline(input.body, digests, noop),
-      enc,
-      customer,
-      async () => {
-        result = await digests.result();
-        verifyDigests(result, input);
-      },
-      bucket.nodeId,
-    );
+    let written: BlobWriteResult & { dataKey?: string };
+    if (!enc && input.size !== undefined && input.size <= SMALL_BODY && !this.blobs.remoteNode(bucket.nodeId)) {
+      // A small plain body: read into memory, hashed and verified before anything touches the
+      // disk, then written in one go (the streams cost more than the bytes at this size).
+      const body = await readSmallBody(input.body, input.size);
+      const state = new DigestState(input.algorithms, input.payloadSha256 !== undefined);
+      state.update(body);
+      result = { ...(await state.result()), size: body.length };
+      verifyDigests(result, input);
+      written = await this.blobs.writeBuffer(body);
+    } else {
+      const digests = new DigestStream(input.algorithms, input.payloadSha256 !== undefined);
+      // pipeline, not pipe: a failing body (client gone) must fail the blob write, not stall it.
+      written = await this.writeBlob(
+        pipeline(input.body, digests, noop),
+        enc,
+        customer,
+        async () => {
+          result = await digests.result();
+          verifyDigests(result, input);
+        },
+        bucket.nodeId,
+      );
+    }
     const now = this.clock.now().getTime();
     // SSE-C: the ETag must not be the plaintext's MD5 (S3 answers an opaque one).
     const etag = this.encryption.hasOpaqueEtag(enc) ? this.encryption.opaqueEtag() : result.md5.toString('hex');

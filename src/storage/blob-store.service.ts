@@ -49,6 +49,11 @@ export class BlobStore implements OnApplicationBootstrap, OnApplicationShutdown 
     return node ? this.remote!.write(node, source, verify) : this.backend.put(source, verify);
   }
 
+  /** A new blob on this node's volume from bytes in memory (a small body, already verified). */
+  writeBuffer(data: Buffer): Promise<BlobWriteResult> {
+    return this.backend.putBuffer ? this.backend.putBuffer(data) : this.backend.put(Readable.from([data]));
+  }
+
   /** Writes a blob under a given id (a blob moved here from another node). */
   writeAs(blobId: string, source: Readable, verify?: (size: number) => void | Promise<void>): Promise<BlobWriteResult> {
     return this.backend.put(source, verify, blobId);

@@ -31,6 +31,8 @@ export interface BlobWriteResult {
 export interface StorageBackend {
   /** `blobId`: keep this id (a blob moved from another node); a new one otherwise. */
   put(source: Readable, verify?: (size: number) => void | Promise<void>, blobId?: string): Promise<BlobWriteResult>;
+  /** put() of bytes already in memory (a small body): the same contract, without a stream. */
+  putBuffer?(data: Buffer): Promise<BlobWriteResult>;
   /** `chunkSize`: the size of the chunks read (encrypted blobs read whole packages per chunk: no copy to reassemble one). */
   get(blobId: string, range?: ByteRange, chunkSize?: number): Promise<Readable>;
   copy(blobId: string): Promise<string>;
