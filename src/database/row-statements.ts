@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { PgReadPipeline, type PgNamedQuery, type PgPoolLike, type PgQueryResult } from './pg-read-pipeline';
 import { sqliteValue } from './sqlite-parameters';
 
 /** The part of a pg Client or Pool used here. */
 interface PgQueryable {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  query(q: PgNamedQuery): Promise<PgQueryResult>;
 }
+
+/** Pipelined connections of the autocommit reads on PostgreSQL (see PgReadPipeline). */
+const READ_PIPELINE_CONNECTIONS = 2;
 
 interface Shape {
   sql: string;
@@ -40,6 +44,9 @@ export class RowStatements {
   private readonly shapes = new Map<string, Shape>();
   private readonly sqlite: boolean;
   private readonly postgres: boolean;
+  /** PostgreSQL: where statements outside a transaction go (opened on first use). */
+  private pipeline?: PgReadPipeline;
+  private closed = false;
 
   constructor(private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
@@ -176,7 +183,8 @@ export class RowStatements {
   /**
    * Runs one statement in `m`'s transaction, or on its own without `m`. PostgreSQL: as a named
    * prepared statement on the pg connection itself (parsed and planned once per connection, where
-   * TypeORM's unnamed statements are parsed and planned on every call).
+   * TypeORM's unnamed statements are parsed and planned on every call); without `m`, on the
+   * pipelined read connections (PgReadPipeline) rather than a pooled one.
    */
   private async run(
     m: EntityManager | undefined,
@@ -190,9 +198,24 @@ export class RowStatements {
     }
     const query = { name: shape.name, text: shape.sql, values: params };
     const inTx = m?.queryRunner as unknown as { connect(): Promise<PgQueryable> } | undefined;
-    const target: PgQueryable = inTx ? await inTx.connect() : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
+    const target: PgQueryable = inTx ? await inTx.connect() : this.reads();
     const result = await target.query(query);
     return { rows: result.rows, affected: result.rowCount ?? 0 };
+  }
+
+  /** Ends the pipelined read connections (PostgreSQL), before the data source is destroyed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pipeline = this.pipeline;
+    this.pipeline = undefined;
+    await pipeline?.close();
+  }
+
+  /** The read pipeline, opened on first use; after close(), the pool (which refuses once ended). */
+  private reads(): PgQueryable {
+    const pool = (this.dataSource.driver as unknown as { master: PgPoolLike & PgQueryable }).master;
+    if (this.closed) return pool;
+    return (this.pipeline ??= new PgReadPipeline(pool, READ_PIPELINE_CONNECTIONS));
   }
 
   /** The cached shape of `key`, built (with its statement name) on first use. */
