@@ -17,6 +17,8 @@ export interface PgQueryResult {
 interface PgClient {
   connect(): Promise<unknown>;
   query(q: PgNamedQuery): Promise<PgQueryResult>;
+  /** pg's Connection: its socket is corked while a tick's statements are written. */
+  connection?: { stream?: { cork?(): void; uncork?(): void } };
   end(): Promise<void>;
   on(event: 'error' | 'end', listener: (err?: Error) => void): unknown;
 }
@@ -31,14 +33,16 @@ interface Slot {
   index: number;
   client: Promise<PgClient>;
   inFlight: number;
+  /** The socket is corked until the end of this turn of the event loop. */
+  corked: boolean;
 }
 
 /**
  * Autocommit reads of the request hot path (HEAD, GET: one point lookup each) on PostgreSQL, sent
  * over a few dedicated connections in pg's pipeline mode instead of one pooled connection per
  * query. Each query is still its own Bind/Execute/Sync (an error fails that query only), but
- * queries do not wait for each other's round trip: at high concurrency many travel in one write
- * and come back in one read, which saves a socket write, a read and a pool checkout/release per
+ * queries do not wait for each other's round trip: at high concurrency the statements of one turn
+ * of the event loop travel in one write and their answers come back in one read, which saves a socket write, a read and a pool checkout/release per
  * request on the server, and sleeps and wake-ups of the PostgreSQL backends.
  *
  * Only statements without effects belong here: one that fails because its connection broke is
@@ -76,6 +80,7 @@ export class PgReadPipeline {
     slot.inFlight++;
     try {
       const client = await slot.client;
+      this.corkUntilNextTurn(slot, client);
       return await client.query(q);
     } catch (err) {
       // The connection is no good: the next statement (the retry first) opens another.
@@ -106,6 +111,22 @@ export class PgReadPipeline {
     return best!;
   }
 
+  /**
+   * The statements written to a connection during one turn of the event loop (the requests whose
+   * bytes arrived in the same poll) leave in one write: the socket is corked at the first and
+   * uncorked by setImmediate, which runs right after the poll phase.
+   */
+  private corkUntilNextTurn(slot: Slot, client: PgClient): void {
+    const stream = client.connection?.stream;
+    if (slot.corked || !stream?.cork || !stream.uncork) return;
+    stream.cork();
+    slot.corked = true;
+    setImmediate(() => {
+      slot.corked = false;
+      stream.uncork!();
+    });
+  }
+
   /** Takes a failed connection out of its slot and ends it. */
   private discard(slot: Slot): void {
     if (this.slots[slot.index] !== slot) return;
@@ -118,7 +139,7 @@ export class PgReadPipeline {
     const options = Object.defineProperties({}, Object.getOwnPropertyDescriptors(this.pool.options)) as Record<string, unknown>;
     options.pipeline = true;
     const client = new this.pool.Client(options);
-    const slot: Slot = { index: i, client: Promise.resolve(client), inFlight: 0 };
+    const slot: Slot = { index: i, client: Promise.resolve(client), inFlight: 0, corked: false };
     // A broken connection is dropped: its queries fail (database unavailable), the next one reconnects.
     client.on('error', (err) => {
       this.discard(slot);
