@@ -13,10 +13,42 @@ export interface PgQueryResult {
   rowCount: number | null;
 }
 
+/** A column of a RowDescription, as pg parses it. */
+interface PgField {
+  name: string;
+  dataTypeID: number;
+  format: string;
+}
+
+/** What pg's Query and Result (pg/lib/query.js, result.js) hold, as far as ReadQuery uses it. */
+interface PgQueryInternals {
+  text?: string;
+  values?: unknown[];
+  name?: string;
+  callback?: (err: Error | null, result?: PgQueryResult) => void;
+  _accumulateRows: boolean;
+  _result: {
+    fields: PgField[];
+    _parsers?: unknown[];
+    _prebuiltEmptyResultObject: unknown;
+    addFields(fields: PgField[]): void;
+  };
+}
+
+/** The row description of a statement and what pg's Result derived from it, kept per statement. */
+interface RowShape {
+  fields: PgField[];
+  parsers: unknown[] | undefined;
+  empty: unknown;
+}
+
+/** pg's Query class (`Client.Query`). */
+type PgQueryClass = new (config: object) => object;
+
 /** The part of pg's Client used here. */
 interface PgClient {
   connect(): Promise<unknown>;
-  query(q: PgNamedQuery): Promise<PgQueryResult>;
+  query(q: object): unknown;
   /** pg's Connection: its socket is corked while a tick's statements are written. */
   connection?: { stream?: { cork?(): void; uncork?(): void } };
   end(): Promise<void>;
@@ -25,7 +57,7 @@ interface PgClient {
 
 /** The part of pg's Pool (TypeORM's `driver.master`) used here: its Client class and connection options. */
 export interface PgPoolLike {
-  Client: new (options: Record<string, unknown>) => PgClient;
+  Client: (new (options: Record<string, unknown>) => PgClient) & { Query: PgQueryClass };
   options: Record<string, unknown>;
 }
 
@@ -54,12 +86,14 @@ export class PgReadPipeline {
   private readonly logger = new Logger(PgReadPipeline.name);
   private readonly slots: Array<Slot | undefined>;
   private closed = false;
+  private readonly ReadQuery: new (q: PgNamedQuery, done: (err: Error | null, result?: PgQueryResult) => void) => object;
 
   constructor(
     private readonly pool: PgPoolLike,
     size: number,
   ) {
     this.slots = new Array<Slot | undefined>(size).fill(undefined);
+    this.ReadQuery = readQueryClass(pool.Client.Query);
   }
 
   /**
@@ -81,7 +115,9 @@ export class PgReadPipeline {
     try {
       const client = await slot.client;
       this.corkUntilNextTurn(slot, client);
-      return await client.query(q);
+      return await new Promise<PgQueryResult>((resolve, reject) => {
+        client.query(new this.ReadQuery(q, (err, result) => (err ? reject(err) : resolve(result!))));
+      });
     } catch (err) {
       // The connection is no good: the next statement (the retry first) opens another.
       if (isDatabaseUnavailable(err)) this.discard(slot);
@@ -158,4 +194,49 @@ export class PgReadPipeline {
     this.slots[i] = slot;
     return slot;
   }
+}
+
+/**
+ * pg's Query for one named statement, minus two costs pg pays per execution: copying the query
+ * config (its constructor clones it through property descriptors) and deriving the row parsers
+ * from the RowDescription (pg's Result builds them, and a prototype row, for every result). The
+ * parsers of a statement are derived once and reused while its RowDescription stays the same
+ * (same column names and types). It is still a pg Query (pipeline mode accepts only those), so
+ * pg drives it exactly like its own.
+ */
+function readQueryClass(Query: PgQueryClass) {
+  const shapes = new Map<string, RowShape>();
+  return class ReadQuery extends Query {
+    constructor(q: PgNamedQuery, done: (err: Error | null, result?: PgQueryResult) => void) {
+      super({});
+      const self = this as unknown as PgQueryInternals;
+      self.text = q.text;
+      self.values = q.values;
+      self.name = q.name;
+      self.callback = done;
+    }
+
+    handleRowDescription(msg: { fields: PgField[] }): void {
+      const self = this as unknown as PgQueryInternals;
+      const result = self._result;
+      const known = shapes.get(self.name!);
+      if (known && sameFields(known.fields, msg.fields)) {
+        result.fields = msg.fields;
+        result._parsers = known.parsers;
+        result._prebuiltEmptyResultObject = known.empty;
+      } else {
+        result.addFields(msg.fields);
+        shapes.set(self.name!, { fields: msg.fields, parsers: result._parsers, empty: result._prebuiltEmptyResultObject });
+      }
+      self._accumulateRows = true;
+    }
+  };
+}
+
+function sameFields(a: PgField[], b: PgField[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i].name !== b[i].name || a[i].dataTypeID !== b[i].dataTypeID || a[i].format !== b[i].format) return false;
+  }
+  return true;
 }

@@ -41,6 +41,18 @@ describePg('PgReadPipeline', () => {
     expect(await backends()).toHaveLength(2);
   });
 
+  it('parses the columns of each statement by their own types when statements of different shapes interleave', async () => {
+    const mixed = (n: number) => ({
+      name: 'pipeline_mixed',
+      text: "SELECT $1::int AS n, $1::text AS t, jsonb_build_object('n', $1::int) AS j, $1::int > 5 AS big, NULL::text AS none",
+      values: [n],
+    });
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => pipeline.query(i % 2 ? mixed(i) : square(i))));
+    results.forEach((r, i) =>
+      expect(r.rows).toEqual(i % 2 ? [{ n: i, t: String(i), j: { n: i }, big: i > 5, none: null }] : [{ sq: i * i, n: i }]),
+    );
+  });
+
   it('fails only the statement that fails; the ones around it on the same connection succeed', async () => {
     const bad = { name: 'pipeline_cast', text: 'SELECT $1::int AS n', values: ['not a number'] };
     const outcomes = await Promise.allSettled([
