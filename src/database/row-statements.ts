@@ -67,7 +67,8 @@ export class RowStatements {
       return { sql: `SELECT ${selected} FROM ${this.table(meta)} WHERE ${conditions.join(' AND ') || '1 = 1'} LIMIT 1`, columns };
     });
     const params = shape.columns.filter((_, i) => where[keys[i]] !== null).map((c) => this.persistent(where[c.propertyName], c));
-    const { rows } = await this.run(m, shape, params);
+    // A point lookup: short enough to share a pipelined connection without holding others up.
+    const { rows } = await this.run(m, shape, params, true);
     return rows.length ? this.hydrate<T>(meta, rows[0]) : null;
   }
 
@@ -183,13 +184,14 @@ export class RowStatements {
   /**
    * Runs one statement in `m`'s transaction, or on its own without `m`. PostgreSQL: as a named
    * prepared statement on the pg connection itself (parsed and planned once per connection, where
-   * TypeORM's unnamed statements are parsed and planned on every call); without `m`, on the
-   * pipelined read connections (PgReadPipeline) rather than a pooled one.
+   * TypeORM's unnamed statements are parsed and planned on every call); a point lookup without
+   * `m` goes over the pipelined read connections (PgReadPipeline) rather than a pooled one.
    */
   private async run(
     m: EntityManager | undefined,
     shape: Shape,
     params: unknown[],
+    pointLookup = false,
   ): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
     if (!this.postgres) {
       const runner = m?.queryRunner ?? this.dataSource.createQueryRunner();
@@ -198,7 +200,7 @@ export class RowStatements {
     }
     const query = { name: shape.name, text: shape.sql, values: params };
     const inTx = m?.queryRunner as unknown as { connect(): Promise<PgQueryable> } | undefined;
-    const target: PgQueryable = inTx ? await inTx.connect() : this.reads();
+    const target: PgQueryable = inTx ? await inTx.connect() : this.reads(pointLookup);
     const result = await target.query(query);
     return { rows: result.rows, affected: result.rowCount ?? 0 };
   }
@@ -211,10 +213,14 @@ export class RowStatements {
     await pipeline?.close();
   }
 
-  /** The read pipeline, opened on first use; after close(), the pool (which refuses once ended). */
-  private reads(): PgQueryable {
+  /**
+   * Point lookups: the read pipeline, opened on first use. Other statements (a listing page may
+   * scan for milliseconds, and pipelined statements wait for the ones before them) and anything
+   * after close(): the pool (which refuses once ended).
+   */
+  private reads(pointLookup: boolean): PgQueryable {
     const pool = (this.dataSource.driver as unknown as { master: PgPoolLike & PgQueryable }).master;
-    if (this.closed) return pool;
+    if (this.closed || !pointLookup) return pool;
     return (this.pipeline ??= new PgReadPipeline(pool, READ_PIPELINE_CONNECTIONS));
   }
 
