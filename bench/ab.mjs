@@ -7,7 +7,9 @@
 //                     [--profile dir]
 //   (--profile: both servers run with --cpu-prof into dir/A and dir/B; see bench/profile-summary.mjs)
 //   (--pg-url: both servers on PostgreSQL, each in a database of its own, created and dropped)
-//   ops: put, get, head, delete, list (ListObjectsV2 pages of 1000 keys, --delimiter /)
+//   ops: put, get, head, delete, list (ListObjectsV2 pages of 1000 keys, --delimiter /;
+//        --layout many: keys many/dNNNNNNN/oN, 10 a "directory", listed with delimiter=/ in pages
+//        of 1000 common prefixes)
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -15,7 +17,7 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './lib/procs.mjs';
 import { S3Client, EMPTY_SHA256, UNSIGNED, sha256Hex, repeatedBody, expectStatus, loadSigner, checksumHeader } from './lib/client.mjs';
-import { runConcurrent, createBucket, populate, listKey } from './lib/workloads.mjs';
+import { runConcurrent, createBucket, populate, manyDirsKey } from './lib/workloads.mjs';
 import { median } from './lib/stats.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -38,6 +40,7 @@ const o = {
   keys: Number(arg('keys', 10000)),
   pgUrl: arg('pg-url'),
   profile: arg('profile'),
+  layout: arg('layout', 'groups'),
 };
 loadSigner(o.b);
 const creds = { accessKey: 'BENCHROOTACCESSKEY01', secretKey: 'bench-secret-key-0123456789abcdefghijklmn' };
@@ -87,7 +90,17 @@ try {
   for (const side of sides) {
     if (seeded) await runConcurrent({ concurrency: o.concurrency, count: seeded, pid: side.pid, op: (i) => put(side, i) });
     side.next = seeded;
-    if (o.op === 'list') await populate({ ...side.s, creds, name: side.name }, { bucket: 'abtest', keys: o.keys, concurrency: 32 });
+    if (o.op === 'list' && o.layout === 'many')
+      await runConcurrent({
+        concurrency: 32,
+        count: o.keys,
+        pid: side.pid,
+        op: (i) =>
+          side.client
+            .request({ method: 'PUT', path: `/abtest/${manyDirsKey(i)}`, body: Buffer.alloc(0), payloadHash: EMPTY_SHA256, consume: 'text' })
+            .then((r) => void expectStatus(r, [200], 'PUT')),
+      });
+    else if (o.op === 'list') await populate({ ...side.s, creds, name: side.name }, { bucket: 'abtest', keys: o.keys, concurrency: 32 });
   }
   const phase = async (side) => {
     if (o.op === 'delete') {
@@ -136,12 +149,8 @@ try {
         durationMs: o.seconds * 1000,
         pid: side.pid,
         op: async () => {
-          const query = [
-            ['list-type', '2'],
-            ['max-keys', '1000'],
-            ['prefix', 'list/'],
-          ];
-          if (o.delimiter) query.push(['delimiter', o.delimiter]);
+          const query = [['list-type', '2'], ['max-keys', '1000'], ['prefix', o.layout === 'many' ? 'many/' : 'list/']];
+          if (o.delimiter || o.layout === 'many') query.push(['delimiter', o.delimiter ?? '/']);
           if (token) query.push(['continuation-token', token]);
           const r = expectStatus(
             await side.client.request({ method: 'GET', path: '/abtest', query, payloadHash: EMPTY_SHA256, consume: 'text' }),

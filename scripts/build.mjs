@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // `npm run build` (and `npm start`, whose prestart runs it): the server (tsc → dist/) and the web
 // console (vite → dist/web) built side by side, one per core.
-//  - tsc is incremental (dist/.tsbuildinfo): an unchanged tree is checked in about a second.
+//  - tsc emits without type-checking (`--noCheck`: the same JavaScript, about half the CPU — 10 s
+//    instead of 19 s on 2 cores from clean); types are checked by `npm run typecheck`, which CI and
+//    the pre-commit routine run. `npm run build -- --check` (or BUILD_CHECK=1) checks while building.
+//  - tsc is incremental (dist/.tsbuildinfo): an unchanged tree is emitted in about a second.
 //  - The web build is skipped when dist/web was built from exactly the web sources of now: after a
 //    build, dist/web/.sources.sha256 records a hash of every input (web/src, index.html, configs,
 //    web/package.json, package-lock.json); it is compared with a fresh hash, never with mtimes,
 //    so a checkout, a pull or an edit always rebuilds and a stale console is never served.
 //    Vite empties dist/web first and the stamp is written last: a failed build leaves no stamp.
-// Usage: node scripts/build.mjs [--force]   (--force, or BUILD_FORCE=1: rebuild the web console)
+// Usage: node scripts/build.mjs [--force] [--check]
+//   --force (BUILD_FORCE=1): rebuild the web console; --check (BUILD_CHECK=1): type-check the server too
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,6 +24,7 @@ const WEB_OUT = join(ROOT, 'dist', 'web');
 const STAMP = join(WEB_OUT, '.sources.sha256');
 const WEB_INPUTS = ['src', 'index.html', 'vite.config.ts', 'tsconfig.json', 'package.json'].map((p) => join(WEB, p));
 const force = process.argv.includes('--force') || process.env.BUILD_FORCE === '1';
+const check = process.argv.includes('--check') || process.env.BUILD_CHECK === '1';
 
 /** Every file under the inputs (a file itself, or a directory walked recursively). */
 function inputFiles() {
@@ -76,7 +81,8 @@ async function buildServer() {
     console.error('build: typescript is not installed (npm ci --omit=dev has no build tools): run `npm ci`');
     return 1;
   }
-  return run('tsc', process.execPath, [bin('typescript', 'tsc'), '-p', 'tsconfig.build.json']);
+  const args = [bin('typescript', 'tsc'), '-p', 'tsconfig.build.json'];
+  return run('tsc', process.execPath, check ? args : [...args, '--noCheck']);
 }
 
 const started = Date.now();

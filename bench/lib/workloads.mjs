@@ -470,14 +470,19 @@ export async function dirListing(target, { bucket, prefix, pages, passes, startA
     const next = /<NextContinuationToken>([^<]+)<\/NextContinuationToken>/.exec(res.text)?.[1];
     return { ms, entries, next: next?.replace(/&amp;/g, '&') };
   };
+  // Only whole pages are timed: a truncated page (1000 entries), or the walk's only page. The
+  // short last page of a walk (at 10k keys "many directories" is one page of 1000 prefixes and a
+  // page of the rest) would otherwise pull the median halfway to zero.
   const walkFrom = async (startAfter) => {
     const times = [];
     let entries = 0;
     let token;
     for (let p = 0; p < pages; p++) {
       const r = await page(startAfter, token);
-      times.push(r.ms);
-      entries += r.entries;
+      if (r.next || p === 0) {
+        times.push(r.ms);
+        entries += r.entries;
+      }
       if (!r.next) break;
       token = r.next;
     }

@@ -63,23 +63,30 @@ export class BucketConfigService {
     private readonly ids: IdGenerator,
     @Optional() private readonly invalidation?: CacheInvalidation,
   ) {
-    this.invalidation?.on('bucket-config', (key) => {
-      this.generation++;
-      if (key === ALL_ENTRIES) this.cache.clear();
-      else this.cache.delete(key);
-    });
+    this.invalidation?.on('bucket-config', (key) => this.drop(key));
   }
 
   /** Bumped by every drop: a read that started before a drop does not cache what it read. */
   private generation = 0;
+  /** Reads in flight (outside transactions) by key: the requests that miss the cache together share one. */
+  private readonly reads = new Map<string, Promise<unknown>>();
+
+  /** Drops a cache entry and its read in flight (ALL_ENTRIES: all of them) on this node. */
+  private drop(key: string): void {
+    this.generation++;
+    if (key === ALL_ENTRIES) {
+      this.cache.clear();
+      this.reads.clear();
+    } else {
+      this.cache.delete(key);
+      this.reads.delete(key);
+    }
+  }
 
   /** Drops `<bucket id>/<kind>` from the cache of this node and of every other node (after a committed change). */
   private forget(key: string): void {
     if (this.invalidation) this.invalidation.invalidate('bucket-config', key);
-    else {
-      this.generation++;
-      this.cache.delete(key);
-    }
+    else this.drop(key);
   }
 
   async getCors(bucket: string): Promise<CorsRule[]> {
@@ -332,9 +339,22 @@ export class BucketConfigService {
 
   private async cachedById<T>(bucketId: string, kind: BucketConfigKind, m?: EntityManager): Promise<T | null> {
     const key = `${bucketId}/${kind}`;
-    const now = Date.now();
     const hit = this.cache.get(key);
-    if (hit && hit.expires > now) return hit.value as T | null;
+    if (hit && hit.expires > Date.now()) return hit.value as T | null;
+    // In a transaction the caller reads on its own connection; outside, concurrent misses share one read.
+    if (m) return this.readThrough<T>(key, bucketId, kind, m);
+    let read = this.reads.get(key) as Promise<T | null> | undefined;
+    if (!read) {
+      read = this.readThrough<T>(key, bucketId, kind).finally(() => {
+        if (this.reads.get(key) === read) this.reads.delete(key);
+      });
+      this.reads.set(key, read);
+    }
+    return read;
+  }
+
+  private async readThrough<T>(key: string, bucketId: string, kind: BucketConfigKind, m?: EntityManager): Promise<T | null> {
+    const now = Date.now();
     const generation = this.generation;
     const row = await this.db.findOne(BucketConfigEntity, { bucketId, kind }, m);
     if (generation !== this.generation) return row ? (row.document as T) : null;

@@ -75,23 +75,30 @@ export class BucketsService {
     @Optional() private readonly invalidation?: CacheInvalidation,
     @Optional() private readonly placement?: BucketPlacement,
   ) {
-    this.invalidation?.on('bucket', (name) => {
-      this.generation++;
-      if (name === ALL_ENTRIES) this.cache.clear();
-      else this.cache.delete(name);
-    });
+    this.invalidation?.on('bucket', (name) => this.drop(name));
   }
 
   /** Bumped by every drop: a lookup that started before a drop does not cache what it read. */
   private generation = 0;
+  /** Lookups in flight by name: the requests that miss the cache together share one (no herd at expiry). */
+  private readonly lookups = new Map<string, Promise<BucketEntity | null>>();
+
+  /** Drops a bucket's cache entry and lookup in flight (ALL_ENTRIES: every bucket's) on this node. */
+  private drop(name: string): void {
+    this.generation++;
+    if (name === ALL_ENTRIES) {
+      this.cache.clear();
+      this.lookups.clear();
+    } else {
+      this.cache.delete(name);
+      this.lookups.delete(name);
+    }
+  }
 
   /** Drops a bucket's row from the cache of this node and of every other node (after a committed change). */
   private forget(name: string): void {
     if (this.invalidation) this.invalidation.invalidate('bucket', name);
-    else {
-      this.generation++;
-      this.cache.delete(name);
-    }
+    else this.drop(name);
   }
 
   async create(
@@ -210,18 +217,30 @@ export class BucketsService {
 
   /** Internal: the cached row. */
   async entity(name: string): Promise<BucketEntity> {
-    const now = Date.now();
     const hit = this.cache.get(name);
     let row: BucketEntity | null;
-    if (hit && hit.expires > now) {
+    if (hit && hit.expires > Date.now()) {
       row = hit.value;
     } else {
-      const generation = this.generation;
-      row = await this.db.repo(BucketEntity).findOneBy({ name });
-      if (row?.tenantId) row.accountPublicAccessBlock = await this.tenants.publicAccessBlockOf(row.tenantId);
-      if (generation === this.generation) this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
+      let lookup = this.lookups.get(name);
+      if (!lookup) {
+        lookup = this.lookUp(name).finally(() => {
+          if (this.lookups.get(name) === lookup) this.lookups.delete(name);
+        });
+        this.lookups.set(name, lookup);
+      }
+      row = await lookup;
     }
     if (!row) throw bucketNotFound(name);
+    return row;
+  }
+
+  private async lookUp(name: string): Promise<BucketEntity | null> {
+    const now = Date.now();
+    const generation = this.generation;
+    const row = await this.db.repo(BucketEntity).findOneBy({ name });
+    if (row?.tenantId) row.accountPublicAccessBlock = await this.tenants.publicAccessBlockOf(row.tenantId);
+    if (generation === this.generation) this.cache.set(name, { value: row, expires: now + BucketsService.CACHE_TTL_MS });
     return row;
   }
 
@@ -256,7 +275,7 @@ export class BucketsService {
     const current = await m.findOne(BucketEntity, { where: { id: bucket.id }, lock: { mode: 'pessimistic_read' } });
     if (!current) throw bucketNotFound(bucket.name);
     if ((current.writeFence !== null && current.writeFence > Date.now()) || current.nodeId !== bucket.nodeId) {
-      if (current.nodeId !== bucket.nodeId) this.cache.delete(bucket.name);
+      if (current.nodeId !== bucket.nodeId) this.drop(bucket.name);
       throw new DomainError('BucketMigrating', `bucket ${bucket.name} is moving to another cluster node; retry in a second`, {
         bucket: bucket.name,
         retryAfter: 1,

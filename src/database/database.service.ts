@@ -131,6 +131,7 @@ export class DatabaseService implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     while (this.draining) await this.draining;
     await Promise.allSettled([...this.pendingSyncs]);
+    await this.rows.close();
     if (this.dataSource.isInitialized) {
       await this.dataSource.destroy();
       this.logger.log('database closed');

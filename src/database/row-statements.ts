@@ -2,12 +2,16 @@ import { createHash } from 'node:crypto';
 import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { EntityMetadata } from 'typeorm/metadata/EntityMetadata';
+import { PgReadPipeline, type PgNamedQuery, type PgPoolLike, type PgQueryResult } from './pg-read-pipeline';
 import { sqliteValue } from './sqlite-parameters';
 
 /** The part of a pg Client or Pool used here. */
 interface PgQueryable {
-  query(q: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[]; rowCount: number | null }>;
+  query(q: PgNamedQuery): Promise<PgQueryResult>;
 }
+
+/** Pipelined connections of the autocommit reads on PostgreSQL (see PgReadPipeline). */
+const READ_PIPELINE_CONNECTIONS = 2;
 
 interface Shape {
   sql: string;
@@ -40,6 +44,9 @@ export class RowStatements {
   private readonly shapes = new Map<string, Shape>();
   private readonly sqlite: boolean;
   private readonly postgres: boolean;
+  /** PostgreSQL: where statements outside a transaction go (opened on first use). */
+  private pipeline?: PgReadPipeline;
+  private closed = false;
 
   constructor(private readonly dataSource: DataSource) {
     this.sqlite = dataSource.options.type === 'better-sqlite3' || dataSource.options.type === 'sqlite';
@@ -60,7 +67,8 @@ export class RowStatements {
       return { sql: `SELECT ${selected} FROM ${this.table(meta)} WHERE ${conditions.join(' AND ') || '1 = 1'} LIMIT 1`, columns };
     });
     const params = shape.columns.filter((_, i) => where[keys[i]] !== null).map((c) => this.persistent(where[c.propertyName], c));
-    const { rows } = await this.run(m, shape, params);
+    // A point lookup: short enough to share a pipelined connection without holding others up.
+    const { rows } = await this.run(m, shape, params, true);
     return rows.length ? this.hydrate<T>(meta, rows[0]) : null;
   }
 
@@ -250,12 +258,14 @@ export class RowStatements {
   /**
    * Runs one statement in `m`'s transaction, or on its own without `m`. PostgreSQL: as a named
    * prepared statement on the pg connection itself (parsed and planned once per connection, where
-   * TypeORM's unnamed statements are parsed and planned on every call).
+   * TypeORM's unnamed statements are parsed and planned on every call); a point lookup without
+   * `m` goes over the pipelined read connections (PgReadPipeline) rather than a pooled one.
    */
   private async run(
     m: EntityManager | undefined,
     shape: Shape,
     params: unknown[],
+    pointLookup = false,
   ): Promise<{ rows: Record<string, unknown>[]; affected: number }> {
     if (!this.postgres) {
       const runner = m?.queryRunner ?? this.dataSource.createQueryRunner();
@@ -264,9 +274,28 @@ export class RowStatements {
     }
     const query = { name: shape.name, text: shape.sql, values: params };
     const inTx = m?.queryRunner as unknown as { connect(): Promise<PgQueryable> } | undefined;
-    const target: PgQueryable = inTx ? await inTx.connect() : (this.dataSource.driver as unknown as { master: PgQueryable }).master;
+    const target: PgQueryable = inTx ? await inTx.connect() : this.reads(pointLookup);
     const result = await target.query(query);
     return { rows: result.rows, affected: result.rowCount ?? 0 };
+  }
+
+  /** Ends the pipelined read connections (PostgreSQL), before the data source is destroyed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const pipeline = this.pipeline;
+    this.pipeline = undefined;
+    await pipeline?.close();
+  }
+
+  /**
+   * Point lookups: the read pipeline, opened on first use. Other statements (a listing page may
+   * scan for milliseconds, and pipelined statements wait for the ones before them) and anything
+   * after close(): the pool (which refuses once ended).
+   */
+  private reads(pointLookup: boolean): PgQueryable {
+    const pool = (this.dataSource.driver as unknown as { master: PgPoolLike & PgQueryable }).master;
+    if (this.closed || !pointLookup) return pool;
+    return (this.pipeline ??= new PgReadPipeline(pool, READ_PIPELINE_CONNECTIONS));
   }
 
   /** The cached shape of `key`, built (with its statement name) on first use. */

@@ -74,6 +74,8 @@ export class IamService {
   private readonly owners = new Map<string, { id: string; displayName: string }>();
   /** Bumped by every drop: a lookup that started before a drop does not cache what it read. */
   private keyGeneration = 0;
+  /** Lookups in flight by key id: the requests that miss the cache together share one (no herd at expiry). */
+  private readonly keyLookups = new Map<string, Promise<ResolvedAccessKey | null>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -83,11 +85,7 @@ export class IamService {
     @Optional() private readonly invalidation?: CacheInvalidation,
   ) {
     this.box = masterSecretBox(config);
-    this.invalidation?.on('access-key', (id) => {
-      this.keyGeneration++;
-      if (id === ALL_ENTRIES) this.keyCache.clear();
-      else this.keyCache.delete(id);
-    });
+    this.invalidation?.on('access-key', (id) => this.dropKey(id));
   }
 
   /** Creates or updates the root user and its key; called once at server boot. */
@@ -157,9 +155,32 @@ export class IamService {
 
   /** The secret and principal of an active key of an active user, or null. Cached for a few seconds. */
   async findAccessKey(accessKeyId: string): Promise<ResolvedAccessKey | null> {
-    const now = Date.now();
     const hit = this.keyCache.get(accessKeyId);
-    if (hit && hit.expires > now) return hit.value;
+    if (hit && hit.expires > Date.now()) return hit.value;
+    let lookup = this.keyLookups.get(accessKeyId);
+    if (!lookup) {
+      lookup = this.lookUpAccessKey(accessKeyId).finally(() => {
+        if (this.keyLookups.get(accessKeyId) === lookup) this.keyLookups.delete(accessKeyId);
+      });
+      this.keyLookups.set(accessKeyId, lookup);
+    }
+    return lookup;
+  }
+
+  /** Drops a key's cache entry and lookup in flight (ALL_ENTRIES: every key's) on this node. */
+  private dropKey(accessKeyId: string): void {
+    this.keyGeneration++;
+    if (accessKeyId === ALL_ENTRIES) {
+      this.keyCache.clear();
+      this.keyLookups.clear();
+    } else {
+      this.keyCache.delete(accessKeyId);
+      this.keyLookups.delete(accessKeyId);
+    }
+  }
+
+  private async lookUpAccessKey(accessKeyId: string): Promise<ResolvedAccessKey | null> {
+    const now = Date.now();
     const generation = this.keyGeneration;
     const key = await this.db.repo(AccessKeyEntity).findOneBy({ accessKeyId });
     let value: ResolvedAccessKey | null = null;
@@ -255,9 +276,6 @@ export class IamService {
   /** Drops a key from the caches of this node and of every other node (after a committed status change or deletion). */
   forgetAccessKey(accessKeyId: string): void {
     if (this.invalidation) this.invalidation.invalidate('access-key', accessKeyId);
-    else {
-      this.keyGeneration++;
-      this.keyCache.delete(accessKeyId);
-    }
+    else this.dropKey(accessKeyId);
   }
 }

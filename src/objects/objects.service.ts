@@ -32,7 +32,7 @@ import { assertRemovable, defaultRetainUntil, LockRequest, Retention, retentionO
 import { ObjectTags, tagCount } from './object-tags';
 import { assertValidKey } from './object-key';
 import { commonPrefixOf, MAX_CHAR, pastPrefix } from './key-order';
-import { delimiterScanSql } from './delimiter-scan';
+import { delimiterBatchSql, delimiterObjectsSql, delimiterScanSql } from './delimiter-scan';
 import { resolveRange } from './range';
 import { isWellFormedVersionId, NULL_VERSION_ID, VersionOrderSource } from './version-id';
 
@@ -1158,12 +1158,16 @@ export class ObjectsService {
   }
 
   /**
-   * A page with a delimiter. First one range scan of the index (as without a delimiter) whose rows
-   * inside a common prefix already returned are skipped unread (not hydrated): pages of objects and
-   * small directories end here. When that batch runs out inside the page, the rest of the page
-   * comes from one recursive statement (see delimiter-scan.ts) that seeks once per entry, past a
-   * whole common prefix at a time: a page costs at most one batch plus O(page) seeks, however many
-   * keys the directories hold. `max` + 1 entries are read at most (the last says "truncated").
+   * A page with a delimiter, from keys alone. First one range scan of the index (as without a
+   * delimiter) whose keys inside a common prefix already returned are skipped: pages of objects
+   * and small directories end here. When that batch runs out inside the page, the rest of the
+   * page comes from one recursive statement (see delimiter-scan.ts) that seeks once per entry,
+   * past a whole common prefix at a time: a page costs at most one batch plus O(page) seeks,
+   * however many keys the directories hold. `max` + 1 entries are read at most (the last says
+   * "truncated"). Then the rows of the page's objects, in one statement: when they all came from
+   * the batch, a range scan from the first to the last (no more rows than the batch read; keys
+   * inside common prefixes are dropped), else one lookup per key. A page of common prefixes
+   * reads no table row at all.
    */
   private async listWithDelimiter(
     bucketId: string,
@@ -1176,15 +1180,18 @@ export class ObjectsService {
     const bounded = prefix !== '';
     const upper = bounded ? pastPrefix(prefix) : null;
     const page: ListObjectsResult = { objects: [], commonPrefixes: [], isTruncated: false };
+    const objectKeys: string[] = [];
+    /** Whether every object of the page came from the batch (then at most the batch lies between the first and the last). */
+    let allFromBatch = true;
     let skipping: string | undefined;
-    /** Adds rows in key order to the page; true when the page is complete. */
-    const take = (rows: Array<{ raw: Record<string, unknown>; entity: () => ObjectEntity | null }>): boolean => {
-      for (const { raw, entity } of rows) {
+    /** Adds keys in key order to the page; true when the page is complete. */
+    const take = (rows: Array<{ raw: Record<string, unknown> }>, fromBatch: boolean): boolean => {
+      for (const { raw } of rows) {
         const key = raw.list_key as string;
         if (skipping !== undefined && key.startsWith(skipping)) continue;
         skipping = undefined;
         if (!key.startsWith(prefix)) return true;
-        if (page.objects.length + page.commonPrefixes.length >= max) {
+        if (objectKeys.length + page.commonPrefixes.length >= max) {
           page.isTruncated = true;
           return true;
         }
@@ -1195,8 +1202,8 @@ export class ObjectsService {
           skipping = cp;
           cursor = pastPrefix(cp);
         } else {
-          const row = entity();
-          if (row) page.objects.push(toObjectView(row));
+          if (!fromBatch) allFromBatch = false;
+          objectKeys.push(key);
           page.lastReturned = key;
           cursor = key;
         }
@@ -1207,25 +1214,45 @@ export class ObjectsService {
     const batch = await this.db.select(
       ObjectEntity,
       `delimiter-batch:${bounded}:${inclusive}`,
-      (q) =>
-        `SELECT ${q.columns('o')}, o."key" AS list_key FROM "objects" o WHERE o."bucket_id" = ${q.param('bucketId')} AND o."is_latest" = TRUE` +
-        ` AND o."is_delete_marker" = FALSE AND o."key" ${inclusive ? '>=' : '>'} ${q.param('cursor')}` +
-        (bounded ? ` AND o."key" < ${q.param('upper')}` : '') +
-        ` ORDER BY o."key" LIMIT ${q.param('limit')}`,
-      { bucketId, cursor, upper, limit },
+      (q) => delimiterBatchSql(q, bounded, inclusive),
+      {
+        bucketId,
+        cursor,
+        upper,
+        limit,
+      },
     );
-    if (take(batch) || batch.length < limit) return page;
-    const rest = await this.db.select(ObjectEntity, `delimiter-scan:${bounded}`, (q) => delimiterScanSql(q, bounded, false), {
-      bucketId,
-      cursor,
-      upper,
-      plen: [...prefix].length,
-      dlen: [...delimiter].length,
-      delimiter,
-      maxChar: MAX_CHAR,
-      limit: max - page.objects.length - page.commonPrefixes.length + 1,
-    });
-    take(rest);
+    if (!take(batch, true) && batch.length === limit) {
+      const rest = await this.db.select(ObjectEntity, `delimiter-scan:${bounded}`, (q) => delimiterScanSql(q, bounded, false), {
+        bucketId,
+        cursor,
+        upper,
+        plen: [...prefix].length,
+        dlen: [...delimiter].length,
+        delimiter,
+        maxChar: MAX_CHAR,
+        limit: max - objectKeys.length - page.commonPrefixes.length + 1,
+      });
+      take(rest, false);
+    }
+    if (objectKeys.length === 0) return page;
+    // A key deleted between the statements is left out, as if listed a moment later; one written
+    // between them inside the range is not this page's (it is listed by the next request).
+    const listed = new Set(objectKeys);
+    const rows = allFromBatch
+      ? await this.db.select(ObjectEntity, 'delimiter-objects:range', (q) => delimiterObjectsSql(q, true), {
+          bucketId,
+          first: objectKeys[0],
+          last: objectKeys[objectKeys.length - 1],
+        })
+      : await this.db.select(ObjectEntity, 'delimiter-objects:keys', (q) => delimiterObjectsSql(q, false), {
+          bucketId,
+          keys: this.db.isPostgres ? objectKeys : JSON.stringify(objectKeys),
+        });
+    for (const { entity } of rows) {
+      const row = entity();
+      if (row && listed.has(row.key)) page.objects.push(toObjectView(row));
+    }
     return page;
   }
 }
