@@ -256,6 +256,10 @@ const statusOf = (p: Promise<unknown>) =>
         } catch (err) {
           refused.push((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0);
         }
+        // Paced (at most ~20 PUTs/s a writer): what is checked is that no acknowledged write is
+        // lost across the move, not a write rate above what the copy passes (one blob at a
+        // time) can catch up with before the fence.
+        await new Promise((r) => setTimeout(r, 50));
       }
     };
     const reader = async () => {
