@@ -91,14 +91,20 @@ export function formatSummary(s, title = '') {
   return lines.join('\n');
 }
 
-/** Self time of functions named `name`, split by their caller chains (`depth` frames up). */
-export function callers(profile, name, depth = 6) {
+/** The profile's nodes by id, each node's parent, and the self time (µs) sampled in each node. */
+function sampledTree(profile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfUs = new Map();
   for (let i = 0; i < profile.samples.length; i++)
     selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  return { byId, parent, selfUs };
+}
+
+/** Self time of functions named `name`, split by their caller chains (`depth` frames up). */
+export function callers(profile, name, depth = 6) {
+  const { byId, parent, selfUs } = sampledTree(profile);
   const chains = new Map();
   for (const [id, us] of selfUs) {
     const n = byId.get(id);
@@ -116,12 +122,7 @@ export function callers(profile, name, depth = 6) {
 
 /** Functions by inclusive time (each sample counted once per function on its stack), as % of busy time. */
 export function inclusive(profile, top = 25, filter = '') {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const selfUs = new Map();
-  for (let i = 0; i < profile.samples.length; i++)
-    selfUs.set(profile.samples[i], (selfUs.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  const { byId, parent, selfUs } = sampledTree(profile);
   const incl = new Map();
   let busy = 0;
   for (const [id, us] of selfUs) {
